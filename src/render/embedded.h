@@ -1,0 +1,17 @@
+/* Files compiled into the binary by tools/embed.c (the default theme).
+ * The generated theme_default.c defines the table below. */
+#ifndef GZ_EMBEDDED_H
+#define GZ_EMBEDDED_H
+
+#include <stddef.h>
+
+struct gz_embedded_file {
+    const char *path;           /* relative to the theme root, e.g. "assets/style.css" */
+    const unsigned char *bytes; /* followed by one NUL byte not counted in len */
+    size_t len;
+};
+
+extern const struct gz_embedded_file gz_theme_default_files[];
+extern const size_t gz_theme_default_count;
+
+#endif

@@ -1,0 +1,61 @@
+/* The sidebar: "New Articles" and "Most viewed", rendered once per change
+ * and inserted into every page. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "site/siteInt.h"
+
+void gz_blocks_free(void *p)
+{
+    struct gz_blocks *b = p;
+    if (b) {
+        free(b->html);
+        free(b);
+    }
+}
+
+int gz_blocks_refresh(struct gz_site *site, struct gz_store *store)
+{
+    const struct gz_config *cfg = site->cfg;
+    struct gz_teaser_list latest = {0}, top = {0};
+    struct gz_arena ar;
+    gz_arena_init(&ar, 8192);
+    struct gz_buf out;
+    gz_buf_init(&out, GZ_BUF_PAGE_MAX);
+    int64_t now = time(NULL);
+    int rc = store->ops->article_teasers(store, site->latest_ids, site->nlatest, now, &latest);
+    if (!rc)
+        rc = store->ops->article_teasers(store, site->top_ids, site->ntop, now, &top);
+    if (rc)
+        goto out;
+    struct gz_val *ctx = gz_val_obj(&ar);
+    gz_obj_set(ctx, "new_articles", gz_teaser_values(&ar, &latest, cfg));
+    /* The candidates run past top_count so that unpublished articles can be
+     * skipped; show the first top_count that are public. */
+    struct gz_teaser_list shown = {top.items, top.len};
+    if (shown.len > (size_t)cfg->top_count)
+        shown.len = (size_t)cfg->top_count;
+    gz_obj_set(ctx, "most_viewed", gz_teaser_values(&ar, &shown, cfg));
+    gz_obj_set_str(ctx, "most_viewed_label", gz_window_label(site->window));
+    rc = gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out);
+    if (rc) {
+        gz_error("rendering sidebar.html failed (%d)", rc);
+        goto out;
+    }
+    struct gz_blocks *b = gz_xcalloc(1, sizeof(*b));
+    b->len = out.len;
+    b->html = gz_buf_take(&out);
+    b->version = atomic_load(&site->blocks_version) + 1;
+    struct gz_blocks *old = atomic_exchange_explicit(&site->blocks, b, memory_order_acq_rel);
+    /* Pages rendered from now on carry the new version; older ones are stale. */
+    atomic_store_explicit(&site->blocks_version, b->version, memory_order_release);
+    if (old)
+        gz_qsbr_retire(site->qsbr, old, gz_blocks_free);
+out:
+    gz_teaser_list_clear(&latest);
+    gz_teaser_list_clear(&top);
+    gz_buf_free(&out);
+    gz_arena_free(&ar);
+    return rc;
+}

@@ -1,0 +1,209 @@
+/* The views flusher: once per interval it sums the per-thread counters,
+ * updates the in-memory totals and windows, writes the deltas to the store in
+ * one transaction, notices content changes, and refreshes the blocks when
+ * "New Articles" or "Most viewed" changed. It is the only writer of views. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "site/siteInt.h"
+
+/* Deltas kept in memory while the store refuses writes; past this many,
+ * the oldest are dropped (and logged) rather than growing without bound. */
+#define MAX_PENDING 1000000
+
+/* Per-tick map article id -> views, so that the same article seen by several
+ * threads becomes one row (one upsert per article per day). */
+struct tick_map {
+    int64_t *ids;
+    uint64_t *counts;
+    size_t cap, len;
+};
+
+static void map_grow(struct tick_map *m);
+
+static void map_add(struct tick_map *m, int64_t id, uint64_t n)
+{
+    if ((m->len + 1) * 2 > m->cap)
+        map_grow(m);
+    size_t mask = m->cap - 1;
+    for (size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20 & mask;; i = (i + 1) & mask) {
+        if (m->ids[i] == id) {
+            m->counts[i] += n;
+            return;
+        }
+        if (m->ids[i] == 0) {
+            m->ids[i] = id;
+            m->counts[i] = n;
+            m->len++;
+            return;
+        }
+    }
+}
+
+static void map_grow(struct tick_map *m)
+{
+    struct tick_map old = *m;
+    m->cap = old.cap ? old.cap * 2 : 256;
+    m->ids = gz_xcalloc(m->cap, sizeof(*m->ids));
+    m->counts = gz_xcalloc(m->cap, sizeof(*m->counts));
+    m->len = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.ids[i])
+            map_add(m, old.ids[i], old.counts[i]);
+    free(old.ids);
+    free(old.counts);
+}
+
+static void on_delta(void *ctx, int64_t id, uint64_t delta)
+{
+    map_add(ctx, id, delta);
+}
+
+static void add_pending(struct gz_site *site, struct gz_view_delta d)
+{
+    if (site->npending == MAX_PENDING) {
+        gz_error("views: store unavailable too long; dropping the oldest pending delta");
+        memmove(site->pending, site->pending + 1, (site->npending - 1) * sizeof(d));
+        site->npending--;
+    }
+    if (site->npending == site->cap_pending) {
+        site->cap_pending = site->cap_pending ? site->cap_pending * 2 : 256;
+        site->pending = gz_xrealloc(site->pending, site->cap_pending * sizeof(d));
+    }
+    site->pending[site->npending++] = d;
+}
+
+static void collect_views(struct gz_site *site, int64_t now)
+{
+    int64_t hour = now / 3600, day = now / 86400;
+    struct tick_map m = {0};
+    for (size_t i = 0; i < site->nthreads; i++)
+        gz_counters_collect(site->threads[i].counters, site->snapshots[i], on_delta, &m);
+    for (size_t i = 0; i < m.cap; i++) {
+        if (!m.ids[i])
+            continue;
+        gz_views_add(site->views, m.ids[i], hour, m.counts[i]);
+        add_pending(site, (struct gz_view_delta){m.ids[i], day, hour, (int64_t)m.counts[i]});
+    }
+    free(m.ids);
+    free(m.counts);
+    if (!site->npending)
+        return;
+    struct gz_store *st = site->flush_store;
+    int64_t prune = hour - GZ_VIEWS_RING_HOURS - 1;
+    if (st->ops->views_add(st, site->pending, site->npending, prune) == GZ_OK)
+        site->npending = 0;
+    else
+        gz_warn("views: %zu deltas kept in memory until the store accepts them",
+                site->npending);
+}
+
+static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+/* Re-reads the lists behind the blocks; returns 1 when either changed. */
+static int refresh_lists(struct gz_site *site, int64_t now)
+{
+    const struct gz_config *cfg = site->cfg;
+    struct gz_store *st = site->flush_store;
+    int changed = 0;
+    struct gz_teaser_list latest = {0};
+    if (st->ops->article_latest(st, now, 0, (size_t)cfg->new_count, &latest) == GZ_OK) {
+        int64_t ids[64];
+        size_t n = latest.len < 64 ? latest.len : 64;
+        for (size_t i = 0; i < n; i++)
+            ids[i] = latest.items[i].id;
+        if (!same_ids(ids, n, site->latest_ids, site->nlatest)) {
+            memcpy(site->latest_ids, ids, n * sizeof(*ids));
+            site->nlatest = n;
+            changed = 1;
+        }
+        gz_teaser_list_clear(&latest);
+    }
+    /* More candidates than shown, so that unpublished ones can be skipped. */
+    size_t want = (size_t)cfg->top_count * 2 + 5;
+    int64_t top[GZ_VIEWS_TOP_CACHED];
+    if (want > GZ_VIEWS_TOP_CACHED)
+        want = GZ_VIEWS_TOP_CACHED;
+    size_t n = gz_views_top(site->views, site->window, want, top);
+    if (!same_ids(top, n, site->top_ids, site->ntop)) {
+        memcpy(site->top_ids, top, n * sizeof(*top));
+        site->ntop = n;
+        changed = 1;
+    }
+    return changed;
+}
+
+void gz_flusher_tick(struct gz_site *site)
+{
+    int64_t now = time(NULL);
+    struct gz_store *st = site->flush_store;
+    gz_views_advance(site->views, now / 3600);
+    collect_views(site, now);
+
+    int content_changed = 0;
+    int64_t *ids = NULL, seq = site->change_seq;
+    size_t n = 0;
+    if (st->ops->changes_since(st, site->change_seq, &ids, &n, &seq) == GZ_OK) {
+        for (size_t i = 0; i < n; i++)
+            gz_cache_drop(site->cache, ids[i]);
+        content_changed = n > 0;
+        site->change_seq = seq;
+        free(ids);
+    }
+    if (refresh_lists(site, now) || content_changed ||
+        !atomic_load_explicit(&site->blocks, memory_order_acquire))
+        gz_blocks_refresh(site, st);
+    gz_qsbr_reclaim(site->qsbr);
+}
+
+static void *flusher_main(void *arg)
+{
+    struct gz_site *site = arg;
+    pthread_mutex_lock(&site->flush_lock);
+    while (!site->flusher_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        int64_t ns = until.tv_nsec + (int64_t)site->cfg->flush_ms * 1000000;
+        until.tv_sec += ns / 1000000000;
+        until.tv_nsec = ns % 1000000000;
+        int rc = 0;
+        while (!site->flusher_stop && rc != ETIMEDOUT)
+            rc = pthread_cond_timedwait(&site->flush_cond, &site->flush_lock, &until);
+        pthread_mutex_unlock(&site->flush_lock);
+        gz_flusher_tick(site);
+        pthread_mutex_lock(&site->flush_lock);
+    }
+    pthread_mutex_unlock(&site->flush_lock);
+    return NULL;
+}
+
+int gz_flusher_start(struct gz_site *site, char *err, size_t errlen)
+{
+    pthread_mutex_init(&site->flush_lock, NULL);
+    pthread_cond_init(&site->flush_cond, NULL);
+    if (pthread_create(&site->flusher, NULL, flusher_main, site)) {
+        snprintf(err, errlen, "cannot start the views flusher");
+        return GZ_ERR;
+    }
+    return GZ_OK;
+}
+
+void gz_flusher_stop(struct gz_site *site)
+{
+    pthread_mutex_lock(&site->flush_lock);
+    site->flusher_stop = 1;
+    pthread_cond_signal(&site->flush_cond);
+    pthread_mutex_unlock(&site->flush_lock);
+    pthread_join(site->flusher, NULL);
+    /* The loops have stopped: this last flush sees every view they counted. */
+    gz_flusher_tick(site);
+    if (site->npending)
+        gz_error("views: %zu deltas could not be written at shutdown", site->npending);
+}

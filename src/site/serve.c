@@ -1,0 +1,66 @@
+/* The path every cached page takes: lock-free lookup, render on a miss or
+ * after a change (once, under a striped lock), send, and count the view. */
+#include <string.h>
+
+#include "site/siteInt.h"
+#include "views/bots.h"
+
+int gz_site_method_ok(struct gz_request *r)
+{
+    h2o_iovec_t m = r->req->method;
+    if (h2o_memis(m.base, m.len, H2O_STRLIT("GET")) || r->is_head)
+        return 1;
+    h2o_add_header(&r->req->pool, &r->req->res.headers, H2O_TOKEN_ALLOW, NULL,
+                   H2O_STRLIT("GET, HEAD"));
+    gz_http_send_error(r, 405, "Method Not Allowed");
+    return 0;
+}
+
+/* Whether this response is a reader's view: not a bot, not a prefetch. HEAD
+ * and non-200 answers are excluded by the caller. */
+static int is_view(struct gz_request *r)
+{
+    struct gz_str ua = gz_http_header(r, H2O_TOKEN_USER_AGENT);
+    if (gz_views_is_bot(ua.p, ua.len))
+        return 0;
+    struct gz_str sec = gz_http_header_str(r, "sec-purpose");
+    struct gz_str purpose = gz_http_header_str(r, "purpose");
+    struct gz_str moz = gz_http_header_str(r, "x-moz");
+    if (moz.len)
+        purpose = moz; /* Firefox's older prefetch header */
+    return !gz_views_is_prefetch(sec.p, sec.len, purpose.p, purpose.len);
+}
+
+static int fresh(struct gz_site *site, const struct gz_page *p)
+{
+    return p && p->blocks_version ==
+                    atomic_load_explicit(&site->blocks_version, memory_order_acquire);
+}
+
+int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render)
+{
+    uint64_t hash = gz_cache_hash(r->path.p, r->path.len);
+    struct gz_page *page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
+    if (!fresh(site, page)) {
+        pthread_mutex_t *lock = &site->render_locks[hash % GZ_RENDER_LOCKS];
+        pthread_mutex_lock(lock);
+        page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
+        if (!fresh(site, page)) {
+            uint64_t version = 0;
+            page = render(site, r, &version);
+            if (page) {
+                page->blocks_version = version;
+                gz_cache_put(site->cache, page); /* the cache takes our reference */
+            }
+        }
+        pthread_mutex_unlock(lock);
+        if (!page)
+            return GZ_OK; /* render answered: 404 or redirect */
+    }
+    /* page is borrowed: valid until this loop's next quiescent state, which
+     * comes after the handler returns; the send takes its own reference. */
+    int status = gz_http_send_page(r, page, "no-cache");
+    if (status == 200 && !r->is_head && page->article_id > 0 && is_view(r))
+        gz_counters_hit(gz_site_thread_of(site, r)->counters, page->article_id);
+    return GZ_OK;
+}

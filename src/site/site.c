@@ -1,0 +1,157 @@
+/* A running site: wires the store, the theme, the page cache, the views and
+ * the HTTP server together. */
+#include "site/site.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "site/siteInt.h"
+
+static int thread_start(void *ctx, struct gz_worker *w)
+{
+    struct gz_site *site = ctx;
+    struct gz_site_thread *t = &site->threads[w->index];
+    char err[256];
+    if (gz_store_open(site->cfg->db, &t->store, err, sizeof err)) {
+        gz_error("worker %zu: %s", w->index, err);
+        return GZ_EIO;
+    }
+    gz_qsbr_quiescent(site->qsbr, w->index);
+    return GZ_OK;
+}
+
+static void thread_stop(void *ctx, struct gz_worker *w)
+{
+    struct gz_site *site = ctx;
+    gz_qsbr_offline(site->qsbr, w->index);
+    gz_store_close(site->threads[w->index].store);
+    site->threads[w->index].store = NULL;
+}
+
+static void quiescent(void *ctx, struct gz_worker *w)
+{
+    struct gz_site *site = ctx;
+    gz_qsbr_quiescent(site->qsbr, w->index);
+}
+
+static void on_view_row(void *ctx, int64_t id, int is_day, int64_t bucket, int64_t count)
+{
+    struct gz_views *v = ctx;
+    if (is_day)
+        gz_views_load_total(v, id, (uint64_t)count);
+    else
+        gz_views_load_hour(v, id, bucket, (uint64_t)count);
+}
+
+/* Rebuilds totals and windows from the store, so a restart keeps counts. */
+static int load_views(struct gz_site *site, char *err, size_t errlen)
+{
+    int64_t hour = time(NULL) / 3600;
+    site->views = gz_views_new(hour);
+    struct gz_store *st = site->flush_store;
+    if (st->ops->views_load(st, hour - GZ_VIEWS_RING_HOURS, on_view_row, site->views)) {
+        snprintf(err, errlen, "cannot read view counts from the store");
+        return GZ_EIO;
+    }
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (st->ops->changes_since(st, INT64_MAX, &ids, &n, &site->change_seq)) {
+        snprintf(err, errlen, "cannot read the store's change sequence");
+        return GZ_EIO;
+    }
+    free(ids);
+    return GZ_OK;
+}
+
+int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
+                 size_t errlen)
+{
+    struct gz_site *site = gz_xcalloc(1, sizeof(*site));
+    site->cfg = cfg;
+    int rc = GZ_EINVAL;
+    if (gz_window_parse(cfg->window, &site->window)) {
+        snprintf(err, errlen, "unknown Most viewed window '%s'", cfg->window);
+        goto fail;
+    }
+    if ((rc = gz_theme_load(cfg->theme_dir, &site->theme, err, errlen)))
+        goto fail;
+    site->assets_version = gz_xstrdup(gz_theme_assets_version(site->theme));
+    if ((rc = gz_store_open(cfg->db, &site->flush_store, err, errlen)))
+        goto fail;
+    if ((rc = load_views(site, err, errlen)))
+        goto fail;
+
+    struct gz_server_hooks hooks = {thread_start, thread_stop, quiescent, site};
+    if ((rc = gz_server_new(cfg, &hooks, &site->server, err, errlen)))
+        goto fail;
+    gz_server_add_handler(site->server, gz_site_article, site);
+    gz_server_add_handler(site->server, gz_site_home, site);
+    gz_server_add_handler(site->server, gz_site_assets, site);
+    gz_server_add_handler(site->server, gz_site_health, site);
+
+    site->nthreads = gz_server_threads(site->server);
+    site->threads = gz_xcalloc(site->nthreads, sizeof(*site->threads));
+    site->snapshots = gz_xcalloc(site->nthreads, sizeof(*site->snapshots));
+    for (size_t i = 0; i < site->nthreads; i++) {
+        site->threads[i].counters = gz_counters_new();
+        site->snapshots[i] = gz_counters_snapshot_new();
+    }
+    site->qsbr = gz_qsbr_new(site->nthreads);
+    site->cache = gz_cache_new(site->qsbr, cfg->cache_mb << 20);
+    for (size_t i = 0; i < GZ_RENDER_LOCKS; i++)
+        pthread_mutex_init(&site->render_locks[i], NULL);
+    site->latest_ids = gz_xcalloc(64, sizeof(int64_t));
+    site->top_ids = gz_xcalloc(GZ_VIEWS_TOP_CACHED, sizeof(int64_t));
+    /* The first blocks, before any request can ask for them. */
+    gz_flusher_tick(site);
+    *out = site;
+    return GZ_OK;
+fail:
+    gz_site_close(site);
+    return rc;
+}
+
+int gz_site_serve(struct gz_site *site)
+{
+    char err[256];
+    if (gz_flusher_start(site, err, sizeof err)) {
+        gz_error("%s", err);
+        return GZ_ERR;
+    }
+    gz_info("serving %s on http://%s:%d/ with %zu threads", site->cfg->db,
+            site->cfg->listen, site->cfg->port, site->nthreads);
+    int rc = gz_server_run(site->server);
+    gz_flusher_stop(site);
+    gz_info("stopped; view counts flushed");
+    return rc;
+}
+
+void gz_site_close(struct gz_site *site)
+{
+    if (!site)
+        return;
+    gz_server_free(site->server);
+    for (size_t i = 0; i < site->nthreads; i++) {
+        gz_counters_free(site->threads[i].counters);
+        gz_counters_snapshot_free(site->snapshots[i]);
+    }
+    free(site->threads);
+    free(site->snapshots);
+    gz_cache_free(site->cache);
+    gz_blocks_free(atomic_load(&site->blocks));
+    gz_qsbr_free(site->qsbr);
+    if (site->qsbr)
+        for (size_t i = 0; i < GZ_RENDER_LOCKS; i++)
+            pthread_mutex_destroy(&site->render_locks[i]);
+    gz_views_free(site->views);
+    gz_store_close(site->flush_store);
+    gz_theme_free(site->theme);
+    free(site->assets_version);
+    free(site->latest_ids);
+    free(site->top_ids);
+    free(site->pending);
+    free(site);
+}

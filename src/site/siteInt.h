@@ -1,0 +1,120 @@
+/* Internals shared by the files of src/site/. */
+#ifndef GZ_SITE_INT_H
+#define GZ_SITE_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/qsbr.h"
+#include "http/http.h"
+#include "render/cache.h"
+#include "render/template.h"
+#include "render/theme.h"
+#include "store/store.h"
+#include "views/counters.h"
+#include "views/views.h"
+
+/* The sidebar ("New Articles" and "Most viewed"), rendered once per change
+ * and shared by every page. Immutable; retired through QSBR. */
+struct gz_blocks {
+    uint64_t version;
+    char *html;
+    size_t len;
+};
+
+/* Per event-loop state. Owned by its worker thread. */
+struct gz_site_thread {
+    struct gz_store *store;    /* this thread's own store handle */
+    struct gz_counters *counters;
+};
+
+/* Render locks: a page missing from the cache is rendered by one thread
+ * while others wanting the same page wait for it, so a change costs one
+ * render, not one per request in flight. Striped by key hash. */
+#define GZ_RENDER_LOCKS 64
+
+struct gz_site {
+    const struct gz_config *cfg;
+    struct gz_theme *theme;
+    struct gz_server *server;
+    struct gz_qsbr *qsbr;
+    struct gz_cache *cache;
+    enum gz_window window;
+    char *assets_version;
+    pthread_mutex_t render_locks[GZ_RENDER_LOCKS];
+
+    _Atomic(struct gz_blocks *) blocks;
+    _Atomic uint64_t blocks_version;
+
+    /* One counters table per worker, read by the flusher. */
+    size_t nthreads;
+    struct gz_site_thread *threads;
+
+    /* The flusher: only its thread touches these. */
+    pthread_t flusher;
+    pthread_mutex_t flush_lock;
+    pthread_cond_t flush_cond;
+    int flusher_stop;
+    struct gz_store *flush_store;
+    struct gz_views *views;
+    struct gz_counters_snapshot **snapshots;
+    int64_t change_seq;
+    int64_t *top_ids, *latest_ids;
+    size_t ntop, nlatest;
+    struct gz_view_delta *pending; /* deltas not yet written (store away) */
+    size_t npending, cap_pending;
+};
+
+/* flusher.c */
+int gz_flusher_start(struct gz_site *site, char *err, size_t errlen);
+/* Stops the thread after one last flush. */
+void gz_flusher_stop(struct gz_site *site);
+/* One flush: collect, aggregate, write, refresh the blocks. */
+void gz_flusher_tick(struct gz_site *site);
+
+/* blocks.c: renders the sidebar from the flusher's lists; publishes it. */
+int gz_blocks_refresh(struct gz_site *site, struct gz_store *store);
+void gz_blocks_free(void *blocks);
+
+/* pages.c: view models shared by the pages. */
+struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
+                               const char *page_title, const char *lang,
+                               const char *canonical_path, const char *description,
+                               uint64_t *blocks_version);
+struct gz_val *gz_teaser_values(struct gz_arena *a, const struct gz_teaser_list *l,
+                                const struct gz_config *cfg);
+/* "/YYYY/MM/slug" (slug not encoded: links are UTF-8 IRIs). */
+char *gz_article_path(struct gz_arena *a, const char *slug, int64_t published_at);
+const char *gz_lang_dir(const char *lang);
+/* Sets date_iso (RFC 3339) and date_human ("29 November 2026") on obj. */
+void gz_page_set_dates(struct gz_val *obj, struct gz_arena *a, int64_t when);
+/* Renders template name into a new page (key/status given); NULL on error. */
+struct gz_page *gz_page_render(struct gz_site *site, const char *tpl,
+                               const struct gz_val *ctx, const char *key, size_t key_len,
+                               int status);
+
+/* Handlers (one file each). */
+int gz_site_health(void *site, struct gz_request *r);
+int gz_site_assets(void *site, struct gz_request *r);
+int gz_site_home(void *site, struct gz_request *r);
+int gz_site_article(void *site, struct gz_request *r);
+/* Serves the cached page for r's path, rendering it with render() when it is
+ * missing or stale. render returns a new page (one reference, which the cache
+ * takes), or NULL after answering the request itself (404, redirect). */
+typedef struct gz_page *(*gz_render_fn)(struct gz_site *site, struct gz_request *r,
+                                        uint64_t *blocks_version);
+int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render);
+/* 1 for GET/HEAD; otherwise answers 405 and returns 0. */
+int gz_site_method_ok(struct gz_request *r);
+/* Sends the theme's 404 page. */
+void gz_site_not_found(struct gz_site *site, struct gz_request *r);
+
+static inline struct gz_site_thread *gz_site_thread_of(struct gz_site *site,
+                                                       struct gz_request *r)
+{
+    return &site->threads[r->worker->index];
+}
+
+#endif

@@ -1,0 +1,88 @@
+/* The SQLite schema migrations, embedded in the binary.
+ *
+ * The text of each entry is a verbatim copy of the numbered file in
+ * src/store/migrations/ (the unit test compares the two, so an edit to one
+ * and not the other fails the build's tests). To add a migration: write
+ * migrations/NNNN_what.sql, append an entry here with the next version, and
+ * never edit a migration that has shipped. */
+#include "store/storeInt.h"
+
+static const char migration_0001[] =
+    "-- 0001: the initial schema.\n"
+    "-- Times are Unix seconds (UTC); days and hours are Unix day/hour numbers.\n"
+    "\n"
+    "CREATE TABLE authors (\n"
+    "    id         INTEGER PRIMARY KEY,\n"
+    "    name       TEXT NOT NULL UNIQUE,\n"
+    "    created_at INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "\n"
+    "-- AUTOINCREMENT: ids are never reused, because the in-memory view counters\n"
+    "-- are indexed by article id.\n"
+    "CREATE TABLE articles (\n"
+    "    id           INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    slug         TEXT NOT NULL UNIQUE,\n"
+    "    title        TEXT NOT NULL,\n"
+    "    summary      TEXT NOT NULL DEFAULT '',\n"
+    "    body_src     TEXT NOT NULL DEFAULT '',\n"
+    "    body_html    TEXT NOT NULL DEFAULT '',\n"
+    "    teaser       TEXT NOT NULL DEFAULT '',\n"
+    "    lang         TEXT NOT NULL DEFAULT '',\n"
+    "    status       INTEGER NOT NULL DEFAULT 0,\n"
+    "    published_at INTEGER NOT NULL DEFAULT 0,\n"
+    "    updated_at   INTEGER NOT NULL DEFAULT 0,\n"
+    "    created_at   INTEGER NOT NULL DEFAULT 0,\n"
+    "    author_id    INTEGER REFERENCES authors(id),\n"
+    "    change_seq   INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX articles_by_status ON articles(status, published_at DESC);\n"
+    "CREATE INDEX articles_by_change_seq ON articles(change_seq);\n"
+    "\n"
+    "CREATE TABLE tags (\n"
+    "    id   INTEGER PRIMARY KEY,\n"
+    "    name TEXT NOT NULL UNIQUE,\n"
+    "    slug TEXT NOT NULL UNIQUE\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE article_tags (\n"
+    "    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    "    tag_id     INTEGER NOT NULL REFERENCES tags(id),\n"
+    "    position   INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (article_id, tag_id)\n"
+    ");\n"
+    "CREATE INDEX article_tags_by_tag ON article_tags(tag_id);\n"
+    "\n"
+    "-- No foreign keys on the view tables: a flush must never fail because an\n"
+    "-- article went away between the hit and the flush.\n"
+    "CREATE TABLE views_daily (\n"
+    "    article_id INTEGER NOT NULL,\n"
+    "    day        INTEGER NOT NULL,\n"
+    "    count      INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (article_id, day)\n"
+    ") WITHOUT ROWID;\n"
+    "\n"
+    "CREATE TABLE views_hourly (\n"
+    "    article_id INTEGER NOT NULL,\n"
+    "    hour       INTEGER NOT NULL,\n"
+    "    count      INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (hour, article_id)\n"
+    ") WITHOUT ROWID;\n"
+    "\n"
+    "CREATE TABLE settings (\n"
+    "    key   TEXT PRIMARY KEY,\n"
+    "    value TEXT NOT NULL\n"
+    ");\n"
+    "\n"
+    "-- The change sequence: one row, bumped by every article save and copied\n"
+    "-- into the saved article's change_seq, so caches can ask what changed.\n"
+    "CREATE TABLE change_seq (\n"
+    "    id  INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "    seq INTEGER NOT NULL\n"
+    ");\n"
+    "INSERT INTO change_seq (id, seq) VALUES (1, 0);\n";
+
+const struct gz_store_migration gz_store_sqlite_migrations[] = {
+    {1, "0001_initial.sql", migration_0001},
+};
+
+const size_t gz_store_sqlite_nmigrations = GZ_COUNTOF(gz_store_sqlite_migrations);

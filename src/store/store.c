@@ -1,0 +1,61 @@
+/* The store's front door: picks a backend from the URL, and frees the
+ * result structs every backend fills. */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/storeInt.h"
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!url || !*url) {
+        snprintf(err, errlen, "no database given");
+        return GZ_EINVAL;
+    }
+    if (has_prefix(url, "postgres://") || has_prefix(url, "postgresql://")) {
+        snprintf(err, errlen, "PostgreSQL backend not built yet");
+        return GZ_EINVAL;
+    }
+    return gz_store_sqlite_open(url, out, err, errlen);
+}
+
+void gz_article_clear(struct gz_article *a)
+{
+    if (!a)
+        return;
+    free(a->slug);
+    free(a->title);
+    free(a->summary);
+    free(a->body_src);
+    free(a->body_html);
+    free(a->teaser);
+    free(a->lang);
+    free(a->author_name);
+    for (size_t i = 0; i < a->ntags; i++)
+        free(a->tags[i]);
+    free(a->tags);
+    memset(a, 0, sizeof *a);
+}
+
+void gz_teaser_list_clear(struct gz_teaser_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->len; i++) {
+        struct gz_teaser *t = &l->items[i];
+        free(t->slug);
+        free(t->title);
+        free(t->teaser);
+        free(t->lang);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
