@@ -112,11 +112,11 @@ static size_t subtag_len(const char *s)
 int gz_lang_is_rtl(const char *lang)
 {
     static const char *const rtl_langs[] = {
-        "ar",  "fa",  "he",  "ur",  "ps",  "sd",  "ug",  "yi", "dv", "ckb", "iw",
-        "ji",  "prs", "pnb", "ks",  "syr", "arc", "mzn", "glk", "lrc", "bal", "nqo",
+        "ar", "fa",  "he",  "ur", "ps",  "sd",  "ug",  "yi",  "dv",  "ckb", "iw",
+        "ji", "prs", "pnb", "ks", "syr", "arc", "mzn", "glk", "lrc", "bal", "nqo",
     };
-    static const char *const rtl_scripts[] = {"Arab", "Hebr", "Thaa", "Syrc",
-                                              "Nkoo", "Adlm", "Rohg", "Samr", "Mand"};
+    static const char *const rtl_scripts[] = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo",
+                                              "Adlm", "Rohg", "Samr", "Mand"};
     if (!lang)
         return 0;
     size_t primary = subtag_len(lang);

@@ -93,18 +93,18 @@ struct named_entity {
  * are the ones editors actually type, plus the ones that matter for URL
  * checks (&colon; &Tab; &NewLine;). Unknown names stay as written. */
 static const struct named_entity entities[] = {
-    {"amp", '&'},       {"lt", '<'},          {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"colon", ':'},       {"Tab", '\t'},       {"NewLine", '\n'},
-    {"sol", '/'},       {"bsol", '\\'},       {"num", '#'},        {"quest", '?'},
-    {"excl", '!'},      {"lpar", '('},        {"rpar", ')'},       {"semi", ';'},
-    {"period", '.'},    {"comma", ','},       {"equals", '='},     {"percnt", '%'},
-    {"nbsp", 0xA0},     {"shy", 0xAD},        {"copy", 0xA9},      {"reg", 0xAE},
-    {"deg", 0xB0},      {"middot", 0xB7},     {"laquo", 0xAB},     {"raquo", 0xBB},
-    {"times", 0xD7},    {"divide", 0xF7},     {"ndash", 0x2013},   {"mdash", 0x2014},
-    {"lsquo", 0x2018},  {"rsquo", 0x2019},    {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"bull", 0x2022},   {"hellip", 0x2026},   {"zwnj", 0x200C},    {"zwj", 0x200D},
-    {"lrm", 0x200E},    {"rlm", 0x200F},      {"euro", 0x20AC},    {"trade", 0x2122},
-    {"pound", 0xA3},    {"yen", 0xA5},        {"cent", 0xA2},      {"sect", 0xA7},
+    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},       {"quot", '"'},
+    {"apos", '\''},    {"colon", ':'},     {"Tab", '\t'},     {"NewLine", '\n'},
+    {"sol", '/'},      {"bsol", '\\'},     {"num", '#'},      {"quest", '?'},
+    {"excl", '!'},     {"lpar", '('},      {"rpar", ')'},     {"semi", ';'},
+    {"period", '.'},   {"comma", ','},     {"equals", '='},   {"percnt", '%'},
+    {"nbsp", 0xA0},    {"shy", 0xAD},      {"copy", 0xA9},    {"reg", 0xAE},
+    {"deg", 0xB0},     {"middot", 0xB7},   {"laquo", 0xAB},   {"raquo", 0xBB},
+    {"times", 0xD7},   {"divide", 0xF7},   {"ndash", 0x2013}, {"mdash", 0x2014},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C}, {"rdquo", 0x201D},
+    {"bull", 0x2022},  {"hellip", 0x2026}, {"zwnj", 0x200C},  {"zwj", 0x200D},
+    {"lrm", 0x200E},   {"rlm", 0x200F},    {"euro", 0x20AC},  {"trade", 0x2122},
+    {"pound", 0xA3},   {"yen", 0xA5},      {"cent", 0xA2},    {"sect", 0xA7},
 };
 
 static uint32_t parse_numeric(const char *digits, size_t n, int hex)
@@ -256,39 +256,67 @@ static void enter_code_block(struct md_render *r, const MD_BLOCK_CODE_DETAIL *d)
     puts_(r, ">");
 }
 
+/* Tags of the blocks that need no detail; "" for those that print nothing
+ * (the document, and raw HTML, which MD_FLAG_NOHTML never produces). */
+static const char *const block_open[] = {
+    [MD_BLOCK_DOC] = "",
+    [MD_BLOCK_QUOTE] = "<blockquote>\n",
+    [MD_BLOCK_UL] = "<ul>\n",
+    [MD_BLOCK_LI] = "<li>",
+    [MD_BLOCK_HR] = "<hr>\n",
+    [MD_BLOCK_HTML] = "",
+    [MD_BLOCK_P] = "<p>",
+    [MD_BLOCK_TABLE] = "<table>\n",
+    [MD_BLOCK_THEAD] = "<thead>\n",
+    [MD_BLOCK_TBODY] = "<tbody>\n",
+    [MD_BLOCK_TR] = "<tr>\n",
+};
+
+static const char *const block_close[] = {
+    [MD_BLOCK_DOC] = "",
+    [MD_BLOCK_QUOTE] = "</blockquote>\n",
+    [MD_BLOCK_UL] = "</ul>\n",
+    [MD_BLOCK_OL] = "</ol>\n",
+    [MD_BLOCK_LI] = "</li>\n",
+    [MD_BLOCK_HR] = "",
+    [MD_BLOCK_CODE] = "</code></pre>\n",
+    [MD_BLOCK_HTML] = "",
+    [MD_BLOCK_P] = "</p>\n",
+    [MD_BLOCK_TABLE] = "</table>\n",
+    [MD_BLOCK_THEAD] = "</thead>\n",
+    [MD_BLOCK_TBODY] = "</tbody>\n",
+    [MD_BLOCK_TR] = "</tr>\n",
+    [MD_BLOCK_TH] = "</th>\n",
+    [MD_BLOCK_TD] = "</td>\n",
+};
+
+static void put_tag(struct md_render *r, const char *const *tags, size_t ntags,
+                    MD_BLOCKTYPE type)
+{
+    if ((size_t)type < ntags && tags[type])
+        puts_(r, tags[type]);
+}
+
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct md_render *r = userdata;
-    r->text_gap = 1;
-    switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: puts_(r, "<blockquote>\n"); break;
-    case MD_BLOCK_UL: puts_(r, "<ul>\n"); break;
-    case MD_BLOCK_OL: {
+    r->text_gap = 1; /* a block boundary separates words in the plain text */
+    if (type == MD_BLOCK_OL) {
         const MD_BLOCK_OL_DETAIL *d = detail;
         if (d->start == 1)
             puts_(r, "<ol>\n");
         else if (!r->rc)
             r->rc = gz_buf_printf(r->html, "<ol start=\"%u\">\n", d->start);
-        break;
-    }
-    case MD_BLOCK_LI: puts_(r, "<li>"); break;
-    case MD_BLOCK_HR: puts_(r, "<hr>\n"); break;
-    case MD_BLOCK_H: {
+    } else if (type == MD_BLOCK_H) {
         const MD_BLOCK_H_DETAIL *d = detail;
         if (!r->rc)
             r->rc = gz_buf_printf(r->html, "<h%u>", d->level);
-        break;
-    }
-    case MD_BLOCK_CODE: enter_code_block(r, detail); break;
-    case MD_BLOCK_HTML: break; /* never produced with MD_FLAG_NOHTML */
-    case MD_BLOCK_P: puts_(r, "<p>"); break;
-    case MD_BLOCK_TABLE: puts_(r, "<table>\n"); break;
-    case MD_BLOCK_THEAD: puts_(r, "<thead>\n"); break;
-    case MD_BLOCK_TBODY: puts_(r, "<tbody>\n"); break;
-    case MD_BLOCK_TR: puts_(r, "<tr>\n"); break;
-    case MD_BLOCK_TH: enter_cell(r, "th", detail); break;
-    case MD_BLOCK_TD: enter_cell(r, "td", detail); break;
+    } else if (type == MD_BLOCK_CODE) {
+        enter_code_block(r, detail);
+    } else if (type == MD_BLOCK_TH || type == MD_BLOCK_TD) {
+        enter_cell(r, type == MD_BLOCK_TH ? "th" : "td", detail);
+    } else {
+        put_tag(r, block_open, GZ_COUNTOF(block_open), type);
     }
     return r->rc != 0;
 }
@@ -297,28 +325,12 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct md_render *r = userdata;
     r->text_gap = 1;
-    switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: puts_(r, "</blockquote>\n"); break;
-    case MD_BLOCK_UL: puts_(r, "</ul>\n"); break;
-    case MD_BLOCK_OL: puts_(r, "</ol>\n"); break;
-    case MD_BLOCK_LI: puts_(r, "</li>\n"); break;
-    case MD_BLOCK_HR: break;
-    case MD_BLOCK_H: {
+    if (type == MD_BLOCK_H) {
         const MD_BLOCK_H_DETAIL *d = detail;
         if (!r->rc)
             r->rc = gz_buf_printf(r->html, "</h%u>\n", d->level);
-        break;
-    }
-    case MD_BLOCK_CODE: puts_(r, "</code></pre>\n"); break;
-    case MD_BLOCK_HTML: break;
-    case MD_BLOCK_P: puts_(r, "</p>\n"); break;
-    case MD_BLOCK_TABLE: puts_(r, "</table>\n"); break;
-    case MD_BLOCK_THEAD: puts_(r, "</thead>\n"); break;
-    case MD_BLOCK_TBODY: puts_(r, "</tbody>\n"); break;
-    case MD_BLOCK_TR: puts_(r, "</tr>\n"); break;
-    case MD_BLOCK_TH: puts_(r, "</th>\n"); break;
-    case MD_BLOCK_TD: puts_(r, "</td>\n"); break;
+    } else {
+        put_tag(r, block_close, GZ_COUNTOF(block_close), type);
     }
     return r->rc != 0;
 }
@@ -377,12 +389,18 @@ static void leave_image(struct md_render *r, const MD_SPAN_IMG_DETAIL *d)
 static const char *span_tag(MD_SPANTYPE type)
 {
     switch (type) {
-    case MD_SPAN_EM: return "em";
-    case MD_SPAN_STRONG: return "strong";
-    case MD_SPAN_CODE: return "code";
-    case MD_SPAN_DEL: return "del";
-    case MD_SPAN_U: return "u";
-    default: return NULL; /* math and wiki links are not enabled */
+    case MD_SPAN_EM:
+        return "em";
+    case MD_SPAN_STRONG:
+        return "strong";
+    case MD_SPAN_CODE:
+        return "code";
+    case MD_SPAN_DEL:
+        return "del";
+    case MD_SPAN_U:
+        return "u";
+    default:
+        return NULL; /* math and wiki links are not enabled */
     }
 }
 
@@ -456,7 +474,9 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE size, void *userd
         puts_(r, r->img_depth ? " " : "\n");
         text_put(r, " ", 1);
         break;
-    case MD_TEXT_ENTITY: text_entity(r, s, size); break;
+    case MD_TEXT_ENTITY:
+        text_entity(r, s, size);
+        break;
     default:
         /* Normal text, code, and (defensively, though MD_FLAG_NOHTML means
          * md4c never reports it) raw HTML: all of it escaped. */

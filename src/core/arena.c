@@ -80,6 +80,9 @@ char *gz_arena_strdup(struct gz_arena *a, const char *s)
 
 char *gz_arena_printf(struct gz_arena *a, const char *fmt, ...)
 {
+    /* Also keeps gcc's sanitizer builds from warning of a null format. */
+    if (!fmt)
+        return gz_arena_strdup(a, "");
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);

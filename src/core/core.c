@@ -143,7 +143,7 @@ int gz_buf_printf(struct gz_buf *b, const char *fmt, ...)
 
 int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n)
 {
-    size_t start = 0;
+    size_t start = 0, before = b->len;
     for (size_t i = 0; i < n; i++) {
         const char *rep;
         switch (s[i]) {
@@ -158,10 +158,17 @@ int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n)
         if (!rc)
             rc = gz_buf_puts(b, rep);
         if (rc)
-            return rc;
+            goto fail;
         start = i + 1;
     }
-    return gz_buf_append(b, s + start, n - start);
+    if (gz_buf_append(b, s + start, n - start) == GZ_OK)
+        return GZ_OK;
+fail:
+    /* All or nothing, like every other append. */
+    b->len = before;
+    if (b->p)
+        b->p[before] = '\0';
+    return GZ_ETOOBIG;
 }
 
 int gz_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)

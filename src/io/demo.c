@@ -14,7 +14,10 @@
  * as an escape because the character is invisible in an editor. */
 #define ZW "\xe2\x80\x8c"
 
-#define LIST(a) {(a), GZ_COUNTOF(a)}
+#define LIST(a)                                                                          \
+    {                                                                                    \
+        (a), GZ_COUNTOF(a)                                                               \
+    }
 #define TWO_YEARS ((int64_t)2 * 365 * 24 * 3600)
 /* No text comes near this; the cap only keeps gz_buf's contract. */
 #define TEXT_MAX ((size_t)1 << 20)
@@ -35,8 +38,8 @@ enum tag {
 };
 
 const char *const gz_demo_tags[] = {
-    "World", "Politics", "Business", "Science", "Technology",
-    "Culture", "Sport", "Health", "Climate", "Opinion",
+    "World",   "Politics", "Business", "Science", "Technology",
+    "Culture", "Sport",    "Health",   "Climate", "Opinion",
 };
 const size_t gz_demo_ntags = GZ_COUNTOF(gz_demo_tags);
 
@@ -56,46 +59,90 @@ struct title_tpl {
 /* English word lists                                                  */
 
 static const char *const en_towns[] = {
-    "Norrvik",     "Ashmere",    "Caldbrook",   "Vellano",    "Brisholm",  "Dunmarrow",
-    "Fenwold",     "Kestrelby",  "Lindqvar",    "Ostervale",  "Pellingford", "Rookhaven",
-    "Tarnwick",    "Ulvenby",    "Varnholt",    "Yarrowdale", "Zellmoor",  "Corriston",
-    "Elmsgrove",   "Glenvarra",  "Ivelmouth",   "Morrowfield", "Nethercombe", "Quillmere",
-    "Sorbeck",     "Thistlemoor", "Wrenfield",  "Aldmoor",    "Belvane",   "Crestholm",
-    "Drisdale",    "Emberlow",   "Farrowby",    "Greywater",  "Hollinsby", "Jorvale",
-    "Larkhollow",  "Mistleford", "Orrinport",   "Pinemarsh",  "Ålstrand",  "Søndervik",
+    "Norrvik",    "Ashmere",     "Caldbrook", "Vellano",     "Brisholm",    "Dunmarrow",
+    "Fenwold",    "Kestrelby",   "Lindqvar",  "Ostervale",   "Pellingford", "Rookhaven",
+    "Tarnwick",   "Ulvenby",     "Varnholt",  "Yarrowdale",  "Zellmoor",    "Corriston",
+    "Elmsgrove",  "Glenvarra",   "Ivelmouth", "Morrowfield", "Nethercombe", "Quillmere",
+    "Sorbeck",    "Thistlemoor", "Wrenfield", "Aldmoor",     "Belvane",     "Crestholm",
+    "Drisdale",   "Emberlow",    "Farrowby",  "Greywater",   "Hollinsby",   "Jorvale",
+    "Larkhollow", "Mistleford",  "Orrinport", "Pinemarsh",   "Ålstrand",    "Søndervik",
 };
 
 static const char *const en_agencies[] = {
-    "regional water board",      "county transport authority", "municipal library service",
-    "harbour commission",        "district health council",    "provincial statistics office",
-    "city planning committee",   "regional weather service",   "school board",
-    "parks department",          "public archive",             "river authority",
-    "housing association",       "energy cooperative",         "university observatory",
-    "fire and rescue service",   "coastal survey office",      "farmers’ cooperative",
-    "museum trust",              "youth sports league",
+    "regional water board",
+    "county transport authority",
+    "municipal library service",
+    "harbour commission",
+    "district health council",
+    "provincial statistics office",
+    "city planning committee",
+    "regional weather service",
+    "school board",
+    "parks department",
+    "public archive",
+    "river authority",
+    "housing association",
+    "energy cooperative",
+    "university observatory",
+    "fire and rescue service",
+    "coastal survey office",
+    "farmers’ cooperative",
+    "museum trust",
+    "youth sports league",
 };
 
 static const char *const en_nouns[] = {
-    "bridge repairs",     "bus timetable",    "flood barrier",      "reading room",
-    "solar roof",         "night ferry",      "tram extension",     "tide gauge",
-    "seed bank",          "footpath network", "cycle lanes",        "market square",
-    "community garden",   "water treatment plant", "sports hall",   "heat pump scheme",
-    "harbour wall",       "school kitchens",  "street lighting",    "recycling depot",
-    "river crossing",     "allotment waiting list", "ferry terminal", "bird sanctuary",
-    "town hall roof",     "public toilets",   "skate park",         "railway footbridge",
-    "wind turbine",       "concert hall",     "rainwater tanks",    "village bakery",
-    "swimming pool",      "orchard",          "snow clearing budget", "rooftop gardens",
-    "clinic waiting room", "archive catalogue", "bus shelters",     "coastal path",
+    "bridge repair programme",
+    "bus timetable",
+    "flood barrier",
+    "reading room",
+    "solar roof",
+    "night ferry",
+    "tram extension",
+    "tide gauge",
+    "seed bank",
+    "footpath network",
+    "cycle lane network",
+    "market square",
+    "community garden",
+    "water treatment plant",
+    "sports hall",
+    "heat pump scheme",
+    "harbour wall",
+    "school kitchen scheme",
+    "street lighting",
+    "recycling depot",
+    "river crossing",
+    "allotment waiting list",
+    "ferry terminal",
+    "bird sanctuary",
+    "town hall roof",
+    "public toilet block",
+    "skate park",
+    "railway footbridge",
+    "wind turbine",
+    "concert hall",
+    "rainwater tank scheme",
+    "village bakery",
+    "swimming pool",
+    "orchard",
+    "snow clearing budget",
+    "rooftop garden project",
+    "clinic waiting room",
+    "archive catalogue",
+    "bus shelter upgrade",
+    "coastal path",
 };
 
 static const char *const en_adjs[] = {
-    "new",     "revised",  "long-delayed", "expanded", "temporary",    "pilot",     "overdue",
-    "modest",  "ambitious", "quieter",     "cheaper",  "greener",      "simpler",   "shared",
-    "seasonal", "cross-border", "low-cost", "five-year", "weekend",    "volunteer-led",
+    "new",          "revised",  "long-delayed", "expanded",  "temporary",
+    "pilot",        "overdue",  "modest",       "ambitious", "quieter",
+    "cheaper",      "greener",  "simpler",      "shared",    "seasonal",
+    "cross-border", "low-cost", "five-year",    "weekend",   "volunteer-led",
 };
 
 static const char *const en_verbs[] = {
-    "approves", "delays",  "unveils", "reviews",  "funds",    "pauses",      "expands",
+    "approves", "delays",  "unveils",  "reviews",   "funds",       "pauses", "expands",
     "backs",    "debates", "revisits", "publishes", "consults on", "drafts", "shelves",
 };
 
@@ -109,15 +156,15 @@ static const char *const en_days[] = {
 };
 
 static const char *const en_weather[] = {
-    "heavy rain",  "strong winds", "early frost", "thick fog",  "a late heatwave",
-    "hail showers", "high tides",  "snow drifts", "a dry spell", "coastal gales",
-    "freezing drizzle", "thunderstorms",
+    "heavy rain",      "strong winds",  "early frost",      "thick fog",
+    "a late heatwave", "hail showers",  "high tides",       "snow drifts",
+    "a dry spell",     "coastal gales", "freezing drizzle", "thunderstorms",
 };
 
 static const char *const en_fields[] = {
-    "soil microbes", "migratory geese", "lake sediment",   "glacier melt",
-    "bee populations", "moss growth",   "tidal currents",  "night-sky brightness",
-    "river eels",    "seagrass meadows", "bat colonies",   "peat layers",
+    "soil microbes",    "migratory geese",    "lake sediment",   "glacier melt",
+    "bee populations",  "moss growth",        "tidal currents",  "night-sky brightness",
+    "river eels",       "seagrass meadows",   "bat colonies",    "peat layers",
     "lichen diversity", "groundwater levels", "fungal networks", "meteor showers",
 };
 
@@ -137,8 +184,8 @@ static const char *const en_findings[] = {
 };
 
 static const char *const en_sectors[] = {
-    "bakeries",     "ferry operators", "bookshops",      "small builders",
-    "fishing crews", "market traders", "repair shops",   "guest houses",
+    "bakeries",      "ferry operators",   "bookshops",      "small builders",
+    "fishing crews", "market traders",    "repair shops",   "guest houses",
     "cheese makers", "bicycle workshops", "printing firms", "timber yards",
 };
 
@@ -150,29 +197,33 @@ static const char *const en_trends[] = {
 };
 
 static const char *const en_health[] = {
-    "walk-in clinic",        "home visit service",     "hearing test programme",
-    "flu vaccine drive",     "mental health helpline", "nurse-led triage",
-    "physiotherapy group",   "children’s dental check", "sleep clinic",
+    "walk-in clinic",      "home visit service",      "hearing test programme",
+    "flu vaccine drive",   "mental health helpline",  "nurse-led triage",
+    "physiotherapy group", "children’s dental check", "sleep clinic",
     "blood donor day",
 };
 
 static const char *const en_tech[] = {
-    "an autonomous ferry",     "an open-source bus tracker", "flood sensors",
-    "low-power street lights", "a municipal data portal",    "drone deliveries for islands",
-    "a shared e-bike fleet",   "smart water meters",         "a citizen science app",
-    "battery storage for the harbour",
+    "an autonomous ferry",     "an open-source bus tracker",
+    "flood sensors",           "low-power street lights",
+    "a municipal data portal", "drone deliveries for islands",
+    "a shared e-bike fleet",   "smart water meters",
+    "a citizen science app",   "battery storage for the harbour",
 };
 
 static const char *const en_climate[] = {
-    "coastal erosion", "heat in city schools", "river flooding",   "spring drought",
-    "peatland loss",   "thin urban tree cover", "storm surges",    "snowpack decline",
+    "coastal erosion", "heat in city schools",   "river flooding", "spring drought",
+    "peatland loss",   "thin urban tree cover",  "storm surges",   "snowpack decline",
     "wetland drying",  "summer water shortages",
 };
 
 static const char *const en_culture[] = {
-    "folk music festival", "puppet theatre season", "poetry night",   "photography exhibition",
-    "film club season",    "lantern parade",        "craft fair",     "choir competition",
-    "street art trail",    "open-air cinema",       "jazz weekend",   "storytelling evening",
+    "folk music festival", "puppet theatre season",
+    "poetry night",        "photography exhibition",
+    "film club season",    "lantern parade",
+    "craft fair",          "choir competition",
+    "street art trail",    "open-air cinema",
+    "jazz weekend",        "storytelling evening",
 };
 
 static const char *const en_team_suffixes[] = {
@@ -185,27 +236,33 @@ static const char *const en_matches[] = {
 };
 
 static const char *const en_first_names[] = {
-    "Ilse", "Tomas", "Priya", "Jonah", "Lena",   "Owen",   "Amara", "Felix",
-    "Noor", "Sofia", "Kaito", "Rhea",  "Mateo",  "Ingrid", "Darius", "Elif",
+    "Ilse", "Tomas", "Priya", "Jonah", "Lena",  "Owen",   "Amara",  "Felix",
+    "Noor", "Sofia", "Kaito", "Rhea",  "Mateo", "Ingrid", "Darius", "Elif",
 };
 
 static const char *const en_surnames[] = {
-    "Brennick", "Solvang",  "Thackwell", "Ardeno",  "Pellow",  "Kirrane", "Valdmar", "Ostrowen",
-    "Linnett",  "Castellane", "Merriday", "Quorley", "Havelund", "Tessaro", "Wrexley", "Amsel",
+    "Brennick", "Solvang",  "Thackwell", "Ardeno",     "Pellow",   "Kirrane",
+    "Valdmar",  "Ostrowen", "Linnett",   "Castellane", "Merriday", "Quorley",
+    "Havelund", "Tessaro",  "Wrexley",   "Amsel",
 };
 
 static const char *const en_roles[] = {
-    "a spokesperson for the {agency}", "who chairs the {agency}",
-    "a local teacher",                 "a retired engineer",
-    "a shop owner in {town}",          "a researcher at the {agency}",
-    "a volunteer with the {agency}",   "the deputy mayor of {town}",
-    "a nurse at the district clinic",  "a ferry captain from {town2}",
+    "a spokesperson for the {agency}",
+    "who chairs the {agency}",
+    "a local teacher",
+    "a retired engineer",
+    "a shop owner in {town}",
+    "a researcher at the {agency}",
+    "a volunteer with the {agency}",
+    "the deputy mayor of {town}",
+    "a nurse at the district clinic",
+    "a ferry captain from {town2}",
 };
 
 static const char *const en_authors[] = {
-    "Ilse Marrow",    "Tomas Quellin",  "Priya Ardenne",    "Jonah Ferrick",
-    "Lena Vasko",     "Owen Thistlewood", "Amara Delcourt", "Felix Brannagh",
-    "Noor Halvani",   "Sofia Renwick",  "Kaito Meridan",    "Rhea Castellow",
+    "Ilse Marrow",  "Tomas Quellin",    "Priya Ardenne",  "Jonah Ferrick",
+    "Lena Vasko",   "Owen Thistlewood", "Amara Delcourt", "Felix Brannagh",
+    "Noor Halvani", "Sofia Renwick",    "Kaito Meridan",  "Rhea Castellow",
 };
 
 /* ------------------------------------------------------------------ */
@@ -219,10 +276,10 @@ static const struct title_tpl en_titles[] = {
     {"Council in {town} {verb} budget for {noun}", TAG_POLITICS},
     {"{town} voters to decide on {adj} {noun} in {month}", TAG_POLITICS},
     {"{town} {sector} {trend}, survey of {num} firms finds", TAG_BUSINESS},
-    {"Quarterly figures show {town} {sector} {trend}", TAG_BUSINESS},
+    {"Figures for {month} show {town} {sector} {trend}", TAG_BUSINESS},
     {"Researchers in {town} map {field} across {num} sites", TAG_SCIENCE},
     {"Study of {num} sites near {town} finds {finding}", TAG_SCIENCE},
-    {"{town} begins {small}-week trial of {tech}", TAG_TECHNOLOGY},
+    {"{town} begins {num}-week trial of {tech}", TAG_TECHNOLOGY},
     {"Engineers in {town} build {tech} with {num} volunteers", TAG_TECHNOLOGY},
     {"{town} {culture} draws {big} visitors despite {weather}", TAG_CULTURE},
     {"{town} library extends opening hours after {big} requests", TAG_CULTURE},
@@ -232,9 +289,9 @@ static const struct title_tpl en_titles[] = {
     {"{town} half-marathon attracts {big} runners in {weather}", TAG_SPORT},
     {"{town} clinic trials {adj} {health} from {month}", TAG_HEALTH},
     {"{big} residents used the {town} {health} in its first year", TAG_HEALTH},
-    {"Report warns {town} faces more {climate} by {year}", TAG_CLIMATE},
+    {"{town} {agency} report warns of more {climate} by {year}", TAG_CLIMATE},
     {"{town} plants {big} trees to tackle {climate}", TAG_CLIMATE},
-    {"Weather service warns of {weather} in {town} this {day}", TAG_CLIMATE},
+    {"Weather service warns of {weather} in {town} and {town2} this {day}", TAG_CLIMATE},
     {"Opinion: {town} needs {adj} thinking on the {noun}", TAG_OPINION},
     {"Opinion: what {town2} can teach {town} about the {noun}", TAG_OPINION},
     {"Letter: keep the {noun} in {town} open on {day}s", TAG_OPINION},
@@ -249,16 +306,23 @@ static const char *const en_leads[] = {
 };
 
 static const char *const en_sentences[] = {
-    "The {agency} said the work on the {noun} would begin in {month} and last about {num} "
+    "The {agency} said the work on the {noun} would begin in {month} and last about "
+    "{num} "
     "weeks.",
-    "Residents of {town} were invited to comment on the plans at a public meeting on {day}.",
+    "Residents of {town} were invited to comment on the plans at a public meeting on "
+    "{day}.",
     "“We want to get this right the first time,” said {person}, {role}.",
-    "According to the {agency}, around {big} people use the {noun} every week.",
-    "The proposal follows a consultation that drew {big} responses, most of them in favour.",
-    "Officials in {town2} are watching closely and may adopt a similar approach next year.",
-    "The cost, estimated at {big} thousand crowns, will be shared between the {agency} and "
+    "According to the {agency}, around {big} people are affected by the plans for the "
+    "{noun}.",
+    "The proposal follows a consultation that drew {big} responses, most of them in "
+    "favour.",
+    "Officials in {town2} are watching closely and may adopt a similar approach next "
+    "year.",
+    "The cost, estimated at {big} thousand crowns, will be shared between the {agency} "
+    "and "
     "the town council.",
-    "Some residents raised concerns about noise and traffic during the construction period.",
+    "Some residents raised concerns about noise and traffic during the construction "
+    "period.",
     "A final decision is expected after the summer recess.",
     "The {agency} published a short summary of the plan on its website.",
     "Local schools will take part in a series of workshops about the project.",
@@ -274,7 +338,8 @@ static const char *const en_sentences[] = {
     "Shops along the high street say they expect little disruption.",
     "The plans can be viewed at the town library until the end of {month}.",
     "A spokesperson said the timetable could change in the event of {weather}.",
-    "Earlier this year the {agency} appointed an independent panel to review the options.",
+    "Earlier this year the {agency} appointed an independent panel to review the "
+    "options.",
     "The panel’s report runs to {num} pages and includes {small} recommendations.",
     "Most of the funding comes from a regional grant awarded in {month}.",
     "{person}, {role}, said the {noun} had been discussed for as long as anyone can "
@@ -363,9 +428,9 @@ static const char *const en_topic_opinion[] = {
     "Whatever the outcome, the debate itself has been healthy.",
 };
 static const struct list en_topics[] = {
-    LIST(en_topic_world),   LIST(en_topic_politics), LIST(en_topic_business),
+    LIST(en_topic_world),   LIST(en_topic_politics),   LIST(en_topic_business),
     LIST(en_topic_science), LIST(en_topic_technology), LIST(en_topic_culture),
-    LIST(en_topic_sport),   LIST(en_topic_health),   LIST(en_topic_climate),
+    LIST(en_topic_sport),   LIST(en_topic_health),     LIST(en_topic_climate),
     LIST(en_topic_opinion),
 };
 
@@ -374,29 +439,35 @@ static const char *const en_emphasis[] = {
     "**Update:** the {agency} confirmed the dates on {day}.",
     "The deadline for comments is _the last day of {month}_.",
     "The key figure, officials stressed, is **{big}** households.",
-    "_Correction: an earlier version of this article gave the wrong date for the meeting._",
+    "_Correction: an earlier version of this article gave the wrong date for the "
+    "meeting._",
     "It is, in the words of one resident, _a very {town} kind of compromise_.",
 };
 
 static const char *const en_links[] = {
-    "More details are available in [the published summary](https://example.org/reports/{id}).",
-    "The {agency} has put [the full timetable](https://example.org/timetables/{id}) online.",
-    "An earlier article on the subject is [in our archive](https://example.org/archive/{id}).",
-    "Readers can [download the consultation papers](https://example.org/consultations/{id}).",
+    "More details are available in [the published "
+    "summary](https://example.org/reports/{id}).",
+    "The {agency} has put [the full timetable](https://example.org/timetables/{id}) "
+    "online.",
+    "An earlier article on the subject is [in our "
+    "archive](https://example.org/archive/{id}).",
+    "Readers can [download the consultation "
+    "papers](https://example.org/consultations/{id}).",
 };
 
 static const char *const en_quotes[] = {
     "“We have listened carefully to what people told us,” said {person}, {role}.",
     "“It is a small step, but an important one for {town},” said {person}.",
     "“Nobody expected this many people to turn up,” said {person}, {role}.",
-    "“We will keep the public informed at every stage,” the {agency} said in a statement.",
+    "“We will keep the public informed at every stage,” the {agency} said in a "
+    "statement.",
     "“I have lived here for {num} years and never seen anything like it,” said {person}, "
     "{role}.",
 };
 
 static const char *const en_subheads[] = {
-    "What happens next", "Background",  "Reactions",           "The numbers",
-    "A long road",       "Local concerns", "How it works",     "What residents said",
+    "What happens next", "Background",     "Reactions",    "The numbers",
+    "A long road",       "Local concerns", "How it works", "What residents said",
     "Costs and funding", "Looking ahead",
 };
 
@@ -437,7 +508,9 @@ struct topic_text {
 };
 
 static const char *const fa_towns[] = {
-    "سبزدشت", "نیلوفرآباد", "کوهسار", "رودکنار", "باغستان", "آبگینه", "گلدره", "سپیدکوه",
+    "سبزدشت",        "نیلوفرآباد",     "کوهسار",       "رودکنار",       "باغستان",
+    "آبگینه",        "گلدره",          "سپیدکوه",      "سروکنار",       "مهتاب" ZW "دشت",
+    "گل" ZW "افشان", "آسمان" ZW "کوه", "بیشه" ZW "سر", "چشمه" ZW "سار",
 };
 
 static const struct title_tpl fa_titles[] = {
@@ -445,9 +518,9 @@ static const struct title_tpl fa_titles[] = {
     {"پیش" ZW "بینی بارش {nn} میلی" ZW "متر باران در {town}", TAG_CLIMATE},
     {"تیم فوتبال {town} با نتیجه {score} مقابل {town2} پیروز شد", TAG_SPORT},
     {"{nn} دانش" ZW "آموز در نمایشگاه علمی {town} شرکت کردند", TAG_SCIENCE},
-    {"دمای هوای {town} به {deg} درجه رسید", TAG_CLIMATE},
-    {"جشنواره کتاب کودک در {town} به مدت {small} روز برگزار می" ZW "شود", TAG_CULTURE},
-    {"بازگشایی پارک شهری {town} پس از {small} ماه", TAG_WORLD},
+    {"دمای هوای {town} و {town2} به {deg} درجه رسید", TAG_CLIMATE},
+    {"جشنواره کتاب کودک در {town} با حضور {nn} ناشر آغاز شد", TAG_CULTURE},
+    {"بازگشایی پارک شهری {town} پس از {nn} روز بازسازی", TAG_WORLD},
     {"بازار محصولات محلی {town} با {nn} غرفه برگزار شد", TAG_BUSINESS},
 };
 
@@ -505,7 +578,8 @@ static const struct topic_text fa_topics[] = {
                         LIST(fa_football)},
     [TOPIC_SCIENCE] = {"نمایشگاه علمی دانش" ZW "آموزان {town} این هفته برگزار شد.",
                        LIST(fa_science)},
-    [TOPIC_CIVIC] = {"شهرداری {town} از برنامه" ZW "ای تازه برای بهبود خدمات شهری خبر داد.",
+    [TOPIC_CIVIC] = {"شهرداری {town} از برنامه" ZW
+                     "ای تازه برای بهبود خدمات شهری خبر داد.",
                      LIST(fa_civic)},
 };
 
@@ -526,8 +600,9 @@ static const char *const fa_authors[] = {
 };
 
 static const char *const ar_towns[] = {
-    "وادي السنابل", "تل الريحان",  "مرج الزهور",    "عين النسيم",
-    "بئر الياسمين", "جبل الصنوبر", "سهل الأقحوان", "رأس المرجان",
+    "وادي السنابل", "تل الريحان",   "مرج الزهور",  "عين النسيم",   "بئر الياسمين",
+    "جبل الصنوبر",  "سهل الأقحوان", "رأس المرجان", "وادي الغزلان", "تل البنفسج",
+    "عين الورد",    "مرج السوسن",   "سهل القمح",   "بئر الفيروز",
 };
 
 static const struct title_tpl ar_titles[] = {
@@ -588,7 +663,8 @@ static const struct topic_text ar_topics[] = {
                        LIST(ar_weather)},
     [TOPIC_FOOTBALL] = {"خاض فريق {town} لكرة القدم هذا الأسبوع مباراة ممتعة.",
                         LIST(ar_football)},
-    [TOPIC_SCIENCE] = {"أقيم معرض العلوم المدرسي في {town} هذا الأسبوع.", LIST(ar_science)},
+    [TOPIC_SCIENCE] = {"أقيم معرض العلوم المدرسي في {town} هذا الأسبوع.",
+                       LIST(ar_science)},
     [TOPIC_CIVIC] = {"أعلنت بلدية {town} عن خطة جديدة لتحسين الخدمات العامة.",
                      LIST(ar_civic)},
 };
@@ -650,14 +726,14 @@ static const struct word_slot {
     const char *name;
     struct list words;
 } word_slots[] = {
-    {"adj", LIST(en_adjs)},
-    {"verb", LIST(en_verbs)},       {"month", LIST(en_months)},
-    {"day", LIST(en_days)},         {"weather", LIST(en_weather)},
-    {"field", LIST(en_fields)},     {"finding", LIST(en_findings)},
-    {"sector", LIST(en_sectors)},   {"trend", LIST(en_trends)},
-    {"health", LIST(en_health)},    {"tech", LIST(en_tech)},
-    {"climate", LIST(en_climate)},  {"culture", LIST(en_culture)},
-    {"match", LIST(en_matches)},    {"role", LIST(en_roles)},
+    {"adj", LIST(en_adjs)},         {"verb", LIST(en_verbs)},
+    {"month", LIST(en_months)},     {"day", LIST(en_days)},
+    {"weather", LIST(en_weather)},  {"field", LIST(en_fields)},
+    {"finding", LIST(en_findings)}, {"sector", LIST(en_sectors)},
+    {"trend", LIST(en_trends)},     {"health", LIST(en_health)},
+    {"tech", LIST(en_tech)},        {"climate", LIST(en_climate)},
+    {"culture", LIST(en_culture)},  {"match", LIST(en_matches)},
+    {"role", LIST(en_roles)},
 };
 
 /* Numeric slots {name}: a uniform integer in [lo, hi]. Arabic grammar wants
@@ -667,9 +743,9 @@ static const struct num_slot {
     uint32_t lo, hi;
     int grouped; /* "1,250" in English; years and URL ids stay bare */
 } num_slots[] = {
-    {"small", 2, 9, 0},     {"num", 2, 60, 0},       {"nn", 11, 99, 0},
-    {"pct", 2, 35, 0},      {"big", 120, 9800, 1},   {"id", 1000, 99999, 0},
-    {"deg", 11, 38, 0},     {"minute", 3, 89, 0},    {"year", 2030, 2045, 0},
+    {"small", 2, 9, 0}, {"num", 2, 60, 0},     {"nn", 11, 99, 0},
+    {"pct", 2, 35, 0},  {"big", 120, 9800, 1}, {"id", 1000, 99999, 0},
+    {"deg", 11, 38, 0}, {"minute", 3, 89, 0},  {"year", 2030, 2045, 0},
 };
 
 /* ------------------------------------------------------------------ */
@@ -749,7 +825,7 @@ struct gen {
     const char *agency;
     const char *noun; /* the one project the article is about */
     size_t deck[48];  /* shuffled sentence indexes, see next_from_deck */
-    size_t deck_n, deck_pos;
+    size_t deck_n, deck_pos, last_card;
     uint32_t topic_used, emphasis_used; /* bit i: sentence i already used */
     int rc; /* first append error; later appends are skipped */
 };
@@ -853,7 +929,8 @@ static void put_slot(struct gen *x, struct gz_buf *b, const char *name, size_t l
     for (size_t i = 0; i < GZ_COUNTOF(num_slots); i++) {
         const struct num_slot *s = &num_slots[i];
         if (slot_is(name, len, s->name)) {
-            put_number(x, b, s->lo + (uint32_t)below(x->g, s->hi - s->lo + 1), s->grouped);
+            put_number(x, b, s->lo + (uint32_t)below(x->g, s->hi - s->lo + 1),
+                       s->grouped);
             return;
         }
     }
@@ -924,9 +1001,8 @@ static char *make_title(struct gen *x)
 
 /* Draws the language's general sentences like cards from a shuffled deck,
  * so a sentence comes back only after all the others have been used. */
-static const char *next_from_deck(struct gen *x)
+static const char *next_from_deck(struct gen *x, struct list pool)
 {
-    const struct list pool = x->lang->sentences;
     if (x->deck_pos == x->deck_n) {
         x->deck_n = pool.n < GZ_COUNTOF(x->deck) ? pool.n : GZ_COUNTOF(x->deck);
         for (size_t i = 0; i < x->deck_n; i++)
@@ -936,8 +1012,14 @@ static const char *next_from_deck(struct gen *x)
             x->deck[i] = x->deck[j];
             x->deck[j] = t;
         }
+        /* Never the same sentence twice in a row across a reshuffle. */
+        if (x->deck_n > 1 && x->deck[0] == x->last_card) {
+            x->deck[0] = x->deck[x->deck_n - 1];
+            x->deck[x->deck_n - 1] = x->last_card;
+        }
         x->deck_pos = 0;
     }
+    x->last_card = x->deck[x->deck_pos];
     return pool.items[x->deck[x->deck_pos++]];
 }
 
@@ -961,11 +1043,12 @@ static const char *en_next_sentence(struct gen *x)
         tpl = pick_once(x, (struct list)LIST(en_emphasis), &x->emphasis_used);
     else if (roll < 35)
         tpl = pick_once(x, en_topics[x->title->tag], &x->topic_used);
-    return tpl ? tpl : next_from_deck(x);
+    return tpl ? tpl : next_from_deck(x, x->lang->sentences);
 }
 
 /* A paragraph of at least `target` words; English only. */
-static void en_paragraph(struct gen *x, struct gz_buf *b, size_t target, int lead, int link)
+static void en_paragraph(struct gen *x, struct gz_buf *b, size_t target, int lead,
+                         int link)
 {
     size_t words = 0;
     if (lead)
@@ -1020,38 +1103,55 @@ static void en_body(struct gen *x, struct gz_buf *b)
     }
 }
 
-/* Persian and Arabic: 3-8 short paragraphs drawn from the small sentence
- * deck, so one article rarely repeats a sentence. */
+static enum topic topic_of(enum tag tag)
+{
+    switch (tag) {
+    case TAG_CULTURE:
+        return TOPIC_BOOKS;
+    case TAG_CLIMATE:
+        return TOPIC_WEATHER;
+    case TAG_SPORT:
+        return TOPIC_FOOTBALL;
+    case TAG_SCIENCE:
+        return TOPIC_SCIENCE;
+    default:
+        return TOPIC_CIVIC;
+    }
+}
+
+/* Persian and Arabic: the topic's lead, then four to six of its sentences in
+ * a shuffled order, in two or three paragraphs. */
 static void simple_body(struct gen *x, struct gz_buf *b)
 {
-    size_t paras = 3 + below(x->g, 6);
-    size_t sub = paras >= 4 && chance(x->g, 40) ? paras / 2 : NOWHERE;
-    size_t quote = chance(x->g, 30) ? 1 : NOWHERE;
+    enum topic topic = topic_of(x->title->tag);
+    const struct topic_text *text = &x->lang->topics[topic];
+    size_t nsent = 1 + text->sentences.n - below(x->g, 3);
+    size_t paras = 2 + below(x->g, 2);
+    size_t per = (nsent + paras - 1) / paras;
+    int quote = topic != TOPIC_WEATHER && chance(x->g, 30);
+    int sub = paras == 3 && chance(x->g, 40);
     int bold_lead = chance(x->g, 10);
 
-    for (size_t i = 0; i < paras; i++) {
-        if (i == sub) {
-            puts_(x, b, "## ");
-            puts_(x, b, pick(x->g, x->lang->subheads));
+    puts_(x, b, bold_lead ? "**" : "");
+    sentence(x, b, text->lead, 1);
+    puts_(x, b, bold_lead ? "**" : "");
+    for (size_t i = 1; i < nsent; i++) {
+        if (i % per == 0) {
             puts_(x, b, "\n\n");
-        }
-        if (i == quote) {
-            puts_(x, b, "> ");
-            expand(x, b, pick(x->g, x->lang->quotes));
-            puts_(x, b, "\n\n");
-        }
-        size_t nsent = 2 + below(x->g, 3);
-        for (size_t k = 0; k < nsent; k++) {
-            if (i == 0 && k == 0) {
-                puts_(x, b, bold_lead ? "**" : "");
-                sentence(x, b, pick(x->g, x->lang->leads), 1);
-                puts_(x, b, bold_lead ? "**" : "");
-            } else {
-                sentence(x, b, next_from_deck(x), k == 0);
+            if (quote && i == per) {
+                puts_(x, b, "> ");
+                expand(x, b, pick(x->g, x->lang->quotes));
+                puts_(x, b, "\n\n");
+            }
+            if (sub && i == 2 * per) {
+                puts_(x, b, "## ");
+                puts_(x, b, pick(x->g, x->lang->subheads));
+                puts_(x, b, "\n\n");
             }
         }
-        puts_(x, b, i + 1 < paras ? "\n\n" : "\n");
+        sentence(x, b, next_from_deck(x, text->sentences), i % per == 0);
     }
+    puts_(x, b, "\n");
 }
 
 static char *make_body(struct gen *x)
@@ -1069,7 +1169,11 @@ static char *make_summary(struct gen *x)
 {
     struct gz_buf b;
     gz_buf_init(&b, TEXT_MAX);
-    if (chance(x->g, 40))
+    if (!chance(x->g, 40))
+        return gz_buf_take(&b);
+    if (x->lang->topics)
+        expand(x, &b, x->lang->topics[topic_of(x->title->tag)].lead);
+    else
         expand(x, &b, pick(x->g, x->lang->summaries));
     return gz_buf_take(&b);
 }
@@ -1092,9 +1196,10 @@ static void make_tags(struct gen *x, struct gz_demo_article *a)
     }
 }
 
-/* Heavy-tailed views: 4/(u + e) - 4 is a Pareto tail with exponent 1 (a
- * Zipf rank curve), 0 for most articles' neighbourhood of u = 1 and at most
- * about 200,000. 100,000 articles total roughly 4 million views. */
+/* Heavy-tailed views: 4/(u + e) - 4 for uniform u is a Pareto tail of
+ * exponent 1, i.e. Zipf's rank curve. Half the articles get 4 views or
+ * fewer, a handful get tens of thousands, none more than 4/e = 200,000;
+ * 100,000 articles total about 4 million, so Most viewed means something. */
 static uint64_t make_views(struct gz_demo *g)
 {
     double v = 4.0 / (unit(g) + 2e-5) - 4.0;
@@ -1135,7 +1240,8 @@ int gz_demo_next(struct gz_demo *g, struct gz_demo_article *out)
     x.noun = pick(g, (struct list)LIST(en_nouns));
 
     /* Jitter stays below half a step, so times strictly increase. */
-    out->published_at = g->start + (int64_t)idx * g->step + (int64_t)below(g, (size_t)g->step / 2 + 1);
+    out->published_at =
+        g->start + (int64_t)idx * g->step + (int64_t)below(g, (size_t)g->step / 2 + 1);
     out->views = make_views(g);
     out->lang = gz_xstrdup(x.lang->code);
     out->author = gz_xstrdup(pick(g, x.lang->authors));

@@ -13,12 +13,12 @@
 /* One generated article. Every string is heap-allocated UTF-8 owned by the
  * struct until gz_demo_article_clear frees it. */
 struct gz_demo_article {
-    char *title;       /* 4-12 words, plain text (no markup) */
-    char *summary;     /* "" for about 60% of articles */
-    char *body_md;     /* Markdown, 2-20 paragraphs */
-    char *lang;        /* "en" mostly; "fa" about 3%, "ar" about 2% */
-    char *author;      /* one of a few invented bylines */
-    char **tags;       /* 1-3 distinct names from gz_demo_tags */
+    char *title;   /* 4-12 words, plain text (no markup) */
+    char *summary; /* "" for about 60% of articles */
+    char *body_md; /* Markdown, 2-20 paragraphs */
+    char *lang;    /* "en" mostly; "fa" about 3%, "ar" about 2% */
+    char *author;  /* one of a few invented bylines */
+    char **tags;   /* 1-3 distinct names from gz_demo_tags */
     size_t ntags;
     int64_t published_at; /* unix seconds, strictly increasing with index */
     uint64_t views;       /* simulated all-time views, heavy-tailed */

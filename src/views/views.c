@@ -304,11 +304,11 @@ static size_t top_select(const struct gz_views *v, enum gz_window w, size_t m,
                          uint32_t *out)
 {
     const uint64_t *count = v->count[w];
-    uint64_t floor = 1; /* lowest count that can still enter the heap */
+    uint64_t min_count = 1; /* lowest count that can still enter the heap */
     size_t len = 0;
 
     for (uint32_t slot = 0; slot < v->nart; slot++) {
-        if (count[slot] < floor)
+        if (count[slot] < min_count)
             continue; /* the common case once the heap is full */
         if (len < m) {
             out[len] = slot;
@@ -320,7 +320,7 @@ static size_t top_select(const struct gz_views *v, enum gz_window w, size_t m,
             continue;
         }
         if (len == m)
-            floor = count[out[0]];
+            min_count = count[out[0]];
     }
     /* Heap sort: the worst moves to the back each round. */
     for (size_t end = len; end > 1; end--) {

@@ -54,13 +54,14 @@ static void check_contains(const char *md, const char *needle, int want)
 
 static void md_headings_paragraphs(void **state)
 {
-    check_html("# One\n\n## Two *em*\n\n###### Six\n\nText\nmore", "<h1>One</h1>\n"
-                                                               "<h2>Two <em>em</em></h2>\n"
-                                                               "<h6>Six</h6>\n"
-                                                               "<p>Text\nmore</p>\n");
+    check_html("# One\n\n## Two *em*\n\n###### Six\n\nText\nmore",
+               "<h1>One</h1>\n"
+               "<h2>Two <em>em</em></h2>\n"
+               "<h6>Six</h6>\n"
+               "<p>Text\nmore</p>\n");
     check_html("", "");
     check_html("a  \nb\n\n---\n\n> quote", "<p>a<br>\nb</p>\n<hr>\n"
-                                        "<blockquote>\n<p>quote</p>\n</blockquote>\n");
+                                           "<blockquote>\n<p>quote</p>\n</blockquote>\n");
 }
 
 static void md_lists(void **state)
@@ -72,27 +73,30 @@ static void md_lists(void **state)
 
 static void md_emphasis_code(void **state)
 {
-    check_html("*a* **b** ~~c~~ `d<e>`",
-               "<p><em>a</em> <strong>b</strong> <del>c</del> <code>d&lt;e&gt;</code></p>\n");
+    check_html(
+        "*a* **b** ~~c~~ `d<e>`",
+        "<p><em>a</em> <strong>b</strong> <del>c</del> <code>d&lt;e&gt;</code></p>\n");
     check_html("```sh\necho \"<x>\" & y\n```\n",
                "<pre><code class=\"language-sh\">echo &quot;&lt;x&gt;&quot; &amp; y\n"
                "</code></pre>\n");
     /* the info string cannot break out of the class attribute */
-    check_contains("```a\"onmouseover=x\nz\n```\n", "class=\"language-a&quot;onmouseover=x\"",
-                   1);
+    check_contains("```a\"onmouseover=x\nz\n```\n",
+                   "class=\"language-a&quot;onmouseover=x\"", 1);
 }
 
 static void md_tables(void **state)
 {
-    check_html("| a | b |\n|:--|--:|\n| 1 | 2 |\n",
-               "<table>\n<thead>\n<tr>\n<th align=\"left\">a</th>\n<th align=\"right\">b</th>\n"
-               "</tr>\n</thead>\n<tbody>\n<tr>\n<td align=\"left\">1</td>\n"
-               "<td align=\"right\">2</td>\n</tr>\n</tbody>\n</table>\n");
+    check_html(
+        "| a | b |\n|:--|--:|\n| 1 | 2 |\n",
+        "<table>\n<thead>\n<tr>\n<th align=\"left\">a</th>\n<th align=\"right\">b</th>\n"
+        "</tr>\n</thead>\n<tbody>\n<tr>\n<td align=\"left\">1</td>\n"
+        "<td align=\"right\">2</td>\n</tr>\n</tbody>\n</table>\n");
 }
 
 static void md_raw_html_escaped(void **state)
 {
-    check_html("<script>alert(1)</script>\n", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
+    check_html("<script>alert(1)</script>\n",
+               "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n");
     check_html("a <img src=x onerror=alert(1)> b",
                "<p>a &lt;img src=x onerror=alert(1)&gt; b</p>\n");
     check_html("<div>\n*x*\n</div>\n", "<p>&lt;div&gt;\n<em>x</em>\n&lt;/div&gt;</p>\n");
@@ -102,11 +106,13 @@ static void md_raw_html_escaped(void **state)
 
 static void md_links_allowed(void **state)
 {
-    check_html("[a](https://example.com/x?y=1&z=2 \"T\")",
-               "<p><a href=\"https://example.com/x?y=1&amp;z=2\" title=\"T\">a</a></p>\n");
-    check_html("[a](/path) [b](#top) [c](?q=1) [d](mailto:x@example.com) [e](HTTP://X.Y)",
-               "<p><a href=\"/path\">a</a> <a href=\"#top\">b</a> <a href=\"?q=1\">c</a> "
-               "<a href=\"mailto:x@example.com\">d</a> <a href=\"HTTP://X.Y\">e</a></p>\n");
+    check_html(
+        "[a](https://example.com/x?y=1&z=2 \"T\")",
+        "<p><a href=\"https://example.com/x?y=1&amp;z=2\" title=\"T\">a</a></p>\n");
+    check_html(
+        "[a](/path) [b](#top) [c](?q=1) [d](mailto:x@example.com) [e](HTTP://X.Y)",
+        "<p><a href=\"/path\">a</a> <a href=\"#top\">b</a> <a href=\"?q=1\">c</a> "
+        "<a href=\"mailto:x@example.com\">d</a> <a href=\"HTTP://X.Y\">e</a></p>\n");
     /* spaces and quotes in a destination are percent-encoded */
     check_html("[q](<a b\"c>)", "<p><a href=\"a%20b%22c\">q</a></p>\n");
     check_html("see www.example.com", "<p>see <a href=\"http://www.example.com\">"
@@ -146,17 +152,19 @@ static void md_links_refused(void **state)
 
 static void md_images(void **state)
 {
-    check_html("![A \"cat\" *photo*](/img/cat.jpg \"Title\")",
-               "<p><img src=\"/img/cat.jpg\" alt=\"A &quot;cat&quot; photo\" title=\"Title\" "
-               "loading=\"lazy\"></p>\n");
+    check_html(
+        "![A \"cat\" *photo*](/img/cat.jpg \"Title\")",
+        "<p><img src=\"/img/cat.jpg\" alt=\"A &quot;cat&quot; photo\" title=\"Title\" "
+        "loading=\"lazy\"></p>\n");
     /* refused source: the alt text is rendered, no <img> */
     check_html("![a cat](javascript:alert(1))", "<p>a cat</p>\n");
     check_html("![a <b>cat</b>](data:image/png;base64,AAAA)",
                "<p>a &lt;b&gt;cat&lt;/b&gt;</p>\n");
     /* an image inside a link, and a nested image in alt text */
-    check_html("[![i](i.png)](https://x.y)",
-               "<p><a href=\"https://x.y\"><img src=\"i.png\" alt=\"i\" loading=\"lazy\"></a>"
-               "</p>\n");
+    check_html(
+        "[![i](i.png)](https://x.y)",
+        "<p><a href=\"https://x.y\"><img src=\"i.png\" alt=\"i\" loading=\"lazy\"></a>"
+        "</p>\n");
     check_html("![a ![b](c.png) d](e.png)",
                "<p><img src=\"e.png\" alt=\"a b d\" loading=\"lazy\"></p>\n");
 }
@@ -174,8 +182,9 @@ static void md_plain_text(void **state)
                                "| c1 | c2 |\n|---|---|\n| d1 | d2 |\n\nA <b>tag</b>\n"
                                "  spread\tout &amp; done");
     assert_int_equal(r.rc, GZ_OK);
-    assert_string_equal(r.text, "Head line Some bold and a link and code. one two c1 c2 d1 d2 "
-                                "A <b>tag</b> spread out & done");
+    assert_string_equal(r.text,
+                        "Head line Some bold and a link and code. one two c1 c2 d1 d2 "
+                        "A <b>tag</b> spread out & done");
     rendered_free(&r);
     /* text may be NULL */
     struct gz_buf html;
@@ -226,13 +235,15 @@ static void md_too_big(void **state)
 
 static void url_allow_list(void **state)
 {
-    static const char *const good[] = {"http://x", "https://x/y", "mailto:a@b", "HTTPS://X",
-                                       "/a/b", "a/b", "#f", "?q", "//host/p", "", "a/b:c",
-                                       "page.html", "  https://x", "ht\ttp://x"};
-    static const char *const bad[] = {"javascript:x", " javascript:x", "JAVASCRIPT:x",
-                                      "java\tscript:x", "java\nscript:x", "\x01javascript:x",
-                                      "data:x", "vbscript:x", "ftp://x", "file:///x",
-                                      "a:b", "javascript\x7f:x", "httpx:y"};
+    static const char *const good[] = {
+        "http://x", "https://x/y", "mailto:a@b",  "HTTPS://X", "/a/b",
+        "a/b",      "#f",          "?q",          "//host/p",  "",
+        "a/b:c",    "page.html",   "  https://x", "ht\ttp://x"};
+    static const char *const bad[] = {
+        "javascript:x",   " javascript:x",    "JAVASCRIPT:x", "java\tscript:x",
+        "java\nscript:x", "\x01javascript:x", "data:x",       "vbscript:x",
+        "ftp://x",        "file:///x",        "a:b",          "javascript\x7f:x",
+        "httpx:y"};
     for (size_t i = 0; i < GZ_COUNTOF(good); i++) {
         if (!gz_url_is_safe(good[i], strlen(good[i])))
             fail_msg("refused \"%s\"", good[i]);

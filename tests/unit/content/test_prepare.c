@@ -38,8 +38,8 @@ static void article_set(struct gz_article *a, const char *title, const char *bod
 static void prepare_fills_fields(void **state)
 {
     struct gz_article a;
-    article_set(&a, "Hello, World!", "# Head\n\nSome *body* text with [a link](/x).", NULL,
-                NULL, NULL);
+    article_set(&a, "Hello, World!", "# Head\n\nSome *body* text with [a link](/x).",
+                NULL, NULL, NULL);
     /* stale values from an earlier edit are replaced (ASan checks the frees) */
     a.body_html = gz_xstrdup("<p>old</p>");
     a.teaser = gz_xstrdup("old teaser");
@@ -56,7 +56,8 @@ static void prepare_fills_fields(void **state)
 static void prepare_keeps_given_values(void **state)
 {
     struct gz_article a;
-    article_set(&a, "سلام دنیا", "متن **خبر** اینجا است", "خلاصه‌ی خبر", "my-slug", "fa");
+    article_set(&a, "سلام دنیا", "متن **خبر** اینجا است", "خلاصه‌ی خبر",
+                "my-slug", "fa");
     assert_int_equal(gz_content_prepare(&a, GZ_CONTENT_TEASER_WORDS), GZ_OK);
     assert_string_equal(a.slug, "my-slug");
     assert_string_equal(a.teaser, "خلاصه‌ی خبر"); /* the summary wins */
@@ -101,11 +102,12 @@ static void prepare_refuses(void **state)
 
 static void lang_rtl(void **state)
 {
-    static const char *const rtl[] = {"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi",
-                                      "dv", "FA", "fa-IR", "ar_EG", "ku-Arab", "ku-arab-IQ",
-                                      "az-Arab", "ckb", "he-IL", "zh-Hebr"};
-    static const char *const ltr[] = {"en", "", "fr", "ku", "ku-Latn", "fa-Latn", "far",
-                                      "arb-x", "a", "en-US", "de-1996", "f"};
+    static const char *const rtl[] = {
+        "ar",      "fa",         "he",      "ur",  "ps",    "sd",
+        "ug",      "yi",         "dv",      "FA",  "fa-IR", "ar_EG",
+        "ku-Arab", "ku-arab-IQ", "az-Arab", "ckb", "he-IL", "zh-Hebr"};
+    static const char *const ltr[] = {"en",  "",      "fr", "ku",    "ku-Latn", "fa-Latn",
+                                      "far", "arb-x", "a",  "en-US", "de-1996", "f"};
     for (size_t i = 0; i < GZ_COUNTOF(rtl); i++) {
         if (!gz_lang_is_rtl(rtl[i]))
             fail_msg("\"%s\" should be right to left", rtl[i]);

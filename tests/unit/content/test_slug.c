@@ -73,7 +73,8 @@ static void slug_other_scripts(void **state)
 
 static void slug_emoji_and_empty(void **state)
 {
-    check("Breaking \xF0\x9F\x94\xA5 news \xE2\x9D\xA4\xEF\xB8\x8F today", "breaking-news-today");
+    check("Breaking \xF0\x9F\x94\xA5 news \xE2\x9D\xA4\xEF\xB8\x8F today",
+          "breaking-news-today");
     check("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", "article");
     check("", "article");
     check("   !!! ---   ", "article");
@@ -137,13 +138,29 @@ static void slug_errors(void **state)
 
 static void slug_valid(void **state)
 {
-    static const char *const good[] = {"hello-world", "سلام-دنیا", "a", "2024-report",
+    static const char *const good[] = {"hello-world",
+                                       "سلام-دنیا",
+                                       "a",
+                                       "2024-report",
                                        "می\xE2\x80\x8C"
                                        "خواهم",
-                                       "v1.2", "a_b"};
-    static const char *const bad[] = {"",       "-a",    "a-",   "a/b",   "a?b",
-                                      "a#b",    "a%20b", "a b",  "a\tb",  "a\nb",
-                                      "a\x01",  "a\x7f", ".",    "..",    "a\\b",
+                                       "v1.2",
+                                       "a_b"};
+    static const char *const bad[] = {"",
+                                      "-a",
+                                      "a-",
+                                      "a/b",
+                                      "a?b",
+                                      "a#b",
+                                      "a%20b",
+                                      "a b",
+                                      "a\tb",
+                                      "a\nb",
+                                      "a\x01",
+                                      "a\x7f",
+                                      ".",
+                                      "..",
+                                      "a\\b",
                                       "a\xC2\xA0"
                                       "b",
                                       "a\xE2\x80\xAE"
@@ -163,7 +180,8 @@ static void slug_valid(void **state)
     assert_int_equal(gz_slug_valid(long_slug, GZ_SLUG_VALID_MAX), 1);
     assert_int_equal(gz_slug_valid(long_slug, GZ_SLUG_VALID_MAX + 1), 0);
     /* every slug gz_slugify makes is valid */
-    static const char *const titles[] = {"Hello World", "سلام دنیا", "", "..", "a/b?c#d%e"};
+    static const char *const titles[] = {"Hello World", "سلام دنیا", "", "..",
+                                         "a/b?c#d%e"};
     for (size_t i = 0; i < GZ_COUNTOF(titles); i++) {
         char *s = slugify(titles[i]);
         if (!gz_slug_valid(s, strlen(s)))
@@ -175,10 +193,10 @@ static void slug_valid(void **state)
 int gz_test_slug(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(slug_ascii),          cmocka_unit_test(slug_accents),
-        cmocka_unit_test(slug_persian_arabic), cmocka_unit_test(slug_other_scripts),
+        cmocka_unit_test(slug_ascii),           cmocka_unit_test(slug_accents),
+        cmocka_unit_test(slug_persian_arabic),  cmocka_unit_test(slug_other_scripts),
         cmocka_unit_test(slug_emoji_and_empty), cmocka_unit_test(slug_length_cap),
-        cmocka_unit_test(slug_errors),         cmocka_unit_test(slug_valid),
+        cmocka_unit_test(slug_errors),          cmocka_unit_test(slug_valid),
     };
     return cmocka_run_group_tests_name("slug", tests, NULL, NULL);
 }

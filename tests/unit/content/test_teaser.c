@@ -19,7 +19,8 @@ static char *teaser(const char *summary, const char *text, size_t max_words)
     return gz_buf_take(&out);
 }
 
-static void check(const char *summary, const char *text, size_t max_words, const char *want)
+static void check(const char *summary, const char *text, size_t max_words,
+                  const char *want)
 {
     char *got = teaser(summary, text, max_words);
     if (strcmp(got, want) != 0)
@@ -168,8 +169,9 @@ static void teaser_persian(void **state)
     /* ZWNJ (U+200C) joins "می" and "خواهم" into one word */
     const char *fa = "من می\xE2\x80\x8C"
                      "خواهم این متن را کوتاه کنم";
-    check(NULL, fa, 3, "من می\xE2\x80\x8C"
-                       "خواهم این...");
+    check(NULL, fa, 3,
+          "من می\xE2\x80\x8C"
+          "خواهم این...");
     check(NULL, fa, 7, fa);
     /* Arabic, and a no-break space separating words */
     check(NULL, "مرحبا بالعالم العربي", 2, "مرحبا بالعالم...");

@@ -56,26 +56,26 @@ static void utf8_decode_invalid(void **state)
         const char *s;
         size_t len;
     } bad[] = {
-        {"", 0},                     /* nothing */
-        {"\x80", 1},                 /* stray continuation */
-        {"\xBF", 1},                 /* stray continuation */
-        {"\xC0\x80", 2},             /* overlong NUL */
-        {"\xC1\xBF", 2},             /* overlong 0x7F */
-        {"\xE0\x80\x80", 3},         /* overlong 3-byte */
-        {"\xE0\x9F\xBF", 3},         /* overlong U+07FF */
-        {"\xF0\x80\x80\x80", 4},     /* overlong 4-byte */
-        {"\xF0\x8F\xBF\xBF", 4},     /* overlong U+FFFF */
-        {"\xED\xA0\x80", 3},         /* U+D800, a surrogate */
-        {"\xED\xBF\xBF", 3},         /* U+DFFF */
-        {"\xF4\x90\x80\x80", 4},     /* U+110000 */
-        {"\xF5\x80\x80\x80", 4},     /* lead byte beyond range */
-        {"\xFF", 1},                 /* never valid */
-        {"\xC3", 1},                 /* truncated 2-byte */
-        {"\xE2\x82", 2},             /* truncated 3-byte */
-        {"\xF0\x9F\x98", 3},         /* truncated 4-byte */
-        {"\xC3\x28", 2},             /* continuation missing */
-        {"\xE2\x28\xA1", 3},         /* continuation missing */
-        {"\xF0\x9F\x98\x41", 4},     /* last continuation missing */
+        {"", 0},                 /* nothing */
+        {"\x80", 1},             /* stray continuation */
+        {"\xBF", 1},             /* stray continuation */
+        {"\xC0\x80", 2},         /* overlong NUL */
+        {"\xC1\xBF", 2},         /* overlong 0x7F */
+        {"\xE0\x80\x80", 3},     /* overlong 3-byte */
+        {"\xE0\x9F\xBF", 3},     /* overlong U+07FF */
+        {"\xF0\x80\x80\x80", 4}, /* overlong 4-byte */
+        {"\xF0\x8F\xBF\xBF", 4}, /* overlong U+FFFF */
+        {"\xED\xA0\x80", 3},     /* U+D800, a surrogate */
+        {"\xED\xBF\xBF", 3},     /* U+DFFF */
+        {"\xF4\x90\x80\x80", 4}, /* U+110000 */
+        {"\xF5\x80\x80\x80", 4}, /* lead byte beyond range */
+        {"\xFF", 1},             /* never valid */
+        {"\xC3", 1},             /* truncated 2-byte */
+        {"\xE2\x82", 2},         /* truncated 3-byte */
+        {"\xF0\x9F\x98", 3},     /* truncated 4-byte */
+        {"\xC3\x28", 2},         /* continuation missing */
+        {"\xE2\x28\xA1", 3},     /* continuation missing */
+        {"\xF0\x9F\x98\x41", 4}, /* last continuation missing */
     };
     for (size_t i = 0; i < GZ_COUNTOF(bad); i++) {
         uint32_t cp = 0x12345;
@@ -123,8 +123,8 @@ static void utf8_floor_boundaries(void **state)
 
 static void utf8_encode_roundtrip(void **state)
 {
-    static const uint32_t cps[] = {0, 0x41, 0x7F, 0x80, 0x7FF, 0x800, 0x633,
-                                   0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+    static const uint32_t cps[] = {0,     0x41,   0x7F,   0x80,    0x7FF,   0x800,
+                                   0x633, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
     for (size_t i = 0; i < GZ_COUNTOF(cps); i++) {
         char buf[4];
         uint32_t back = 0;
@@ -234,13 +234,7 @@ static void buf_put_html_atomic(void **state)
     gz_buf_init(&b, 6);
     assert_int_equal(gz_buf_puts(&b, "ab"), GZ_OK);
     assert_int_equal(gz_buf_put_html(&b, "x&y", 3), GZ_ETOOBIG);
-    if (strcmp(b.p, "ab") != 0) {
-        gz_buf_free(&b);
-        /* FIXME: core.c's gz_buf_put_html keeps the bytes before the
-         * failing escape ("abx"); skipped until core.c restores b->len on
-         * failure, so that it does not fail the suite meanwhile. */
-        skip();
-    }
+    assert_string_equal(b.p, "ab");
     assert_int_equal(b.len, 2);
     gz_buf_free(&b);
 }
@@ -272,9 +266,22 @@ static void parse_i64_good(void **state)
 static void parse_i64_bad(void **state)
 {
     static const char *const bad[] = {
-        "",      "-",   "+",  " 1",  "1 ",  "1a",   "0x10", "--1", "+-1",
-        "1.5",   "1e3", "١٢", "9223372036854775808",  "-9223372036854775809",
-        "18446744073709551616", "99999999999999999999",
+        "",
+        "-",
+        "+",
+        " 1",
+        "1 ",
+        "1a",
+        "0x10",
+        "--1",
+        "+-1",
+        "1.5",
+        "1e3",
+        "١٢",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551616",
+        "99999999999999999999",
     };
     for (size_t i = 0; i < GZ_COUNTOF(bad); i++) {
         int64_t v = 42;
@@ -299,13 +306,13 @@ static void parse_i64_range(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(utf8_decode_valid),   cmocka_unit_test(utf8_decode_invalid),
-        cmocka_unit_test(utf8_valid_strings),  cmocka_unit_test(utf8_floor_boundaries),
+        cmocka_unit_test(utf8_decode_valid),     cmocka_unit_test(utf8_decode_invalid),
+        cmocka_unit_test(utf8_valid_strings),    cmocka_unit_test(utf8_floor_boundaries),
         cmocka_unit_test(utf8_encode_roundtrip), cmocka_unit_test(buf_cap_too_big),
         cmocka_unit_test(buf_append_reset_take), cmocka_unit_test(buf_printf),
-        cmocka_unit_test(buf_put_html),        cmocka_unit_test(buf_put_html_atomic),
-        cmocka_unit_test(parse_i64_good),
-        cmocka_unit_test(parse_i64_bad),       cmocka_unit_test(parse_i64_range),
+        cmocka_unit_test(buf_put_html),          cmocka_unit_test(buf_put_html_atomic),
+        cmocka_unit_test(parse_i64_good),        cmocka_unit_test(parse_i64_bad),
+        cmocka_unit_test(parse_i64_range),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -153,12 +153,25 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The section names the brief fixes; spelled out so a rename is caught. */
+static const char *const sections[] = {
+    "World",   "Politics", "Business", "Science", "Technology",
+    "Culture", "Sport",    "Health",   "Climate", "Opinion",
+};
+
 static int known_tag(const char *tag)
 {
-    for (size_t i = 0; i < gz_demo_ntags; i++)
-        if (strcmp(tag, gz_demo_tags[i]) == 0)
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+        if (strcmp(tag, sections[i]) == 0)
             return 1;
     return 0;
+}
+
+static void test_exported_tags(void **state)
+{
+    assert_int_equal(gz_demo_ntags, sizeof(sections) / sizeof(sections[0]));
+    for (size_t i = 0; i < gz_demo_ntags; i++)
+        assert_true(known_tag(gz_demo_tags[i]));
 }
 
 static void check_tags(const struct gz_demo_article *a)
@@ -212,16 +225,39 @@ static void check_body(const struct gz_demo_article *a, struct tally *t)
     t->link += strstr(a->body_md, "](https://example.org/") != NULL;
 }
 
+/* Persian and Arabic text is in Arabic script with no Latin letters, and
+ * each language uses its own yeh and kaf (Persian ی ک, Arabic ي ك). */
+static void check_script(const char *s, int persian)
+{
+    int arabic_letters = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        assert_false((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+        arabic_letters += *p >= 0xd8 && *p <= 0xdb;
+    }
+    assert_true(arabic_letters > 0);
+    if (persian) {
+        assert_null(strstr(s, "\xd9\x8a")); /* U+064A ARABIC LETTER YEH */
+        assert_null(strstr(s, "\xd9\x83")); /* U+0643 ARABIC LETTER KAF */
+    } else {
+        assert_null(strstr(s, "\xdb\x8c")); /* U+06CC FARSI YEH */
+        assert_null(strstr(s, "\xda\xa9")); /* U+06A9 KEHEH */
+    }
+}
+
 static void count_lang(const struct gz_demo_article *a, struct tally *t)
 {
     if (strcmp(a->lang, "en") == 0) {
         t->en++;
-    } else if (strcmp(a->lang, "fa") == 0) {
-        t->fa++;
-        assert_non_null(strstr(a->title, "\xdb\x8c")); /* Persian yeh U+06CC */
-    } else if (strcmp(a->lang, "ar") == 0) {
-        t->ar++;
-        assert_non_null(strstr(a->title, "\xd9\x8a")); /* Arabic yeh U+064A */
+    } else if (strcmp(a->lang, "fa") == 0 || strcmp(a->lang, "ar") == 0) {
+        int persian = a->lang[0] == 'f';
+        *(persian ? &t->fa : &t->ar) += 1;
+        check_script(a->title, persian);
+        check_script(a->author, persian);
+        if (a->summary[0])
+            check_script(a->summary, persian);
+        /* The body is Markdown, so skip the ASCII check but keep the rest. */
+        assert_true(persian ? strstr(a->body_md, "\xd9\x8a") == NULL
+                            : strstr(a->body_md, "\xdb\x8c") == NULL);
     } else {
         fail_msg("unexpected lang %s", a->lang);
     }
@@ -248,6 +284,8 @@ static void test_many(void **state)
         assert_true(a.published_at > last);
         assert_true(a.published_at < NOW);
         assert_true(a.published_at >= NOW - 2 * 366 * 86400);
+        if (i == 0) /* spread over the past two years, oldest first */
+            assert_true(a.published_at < NOW - 700 * 86400);
         last = a.published_at;
         t.summaries += a.summary[0] != '\0';
         views[i] = a.views;
@@ -318,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_articles),
         cmocka_unit_test(test_other_seed_other_articles),
         cmocka_unit_test(test_stops_after_total),
+        cmocka_unit_test(test_exported_tags),
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_full_run),
     };

@@ -394,8 +394,8 @@ static void test_slug_many(void **state)
     struct fixture *f = *state;
     struct gz_store *s = f->s;
     char want[32];
-    save_new(s, "same-ish", GZ_STATUS_DRAFT, 0);   /* not "same-<n>" */
-    save_new(s, "same-2x", GZ_STATUS_DRAFT, 0);    /* nor this one */
+    save_new(s, "same-ish", GZ_STATUS_DRAFT, 0); /* not "same-<n>" */
+    save_new(s, "same-2x", GZ_STATUS_DRAFT, 0);  /* nor this one */
     for (int i = 1; i <= 40; i++) {
         struct gz_article a;
         article_init(&a, "same", "Same");
@@ -408,6 +408,34 @@ static void test_slug_many(void **state)
         gz_article_clear(&a);
     }
     assert_int_equal(sql_i64(f->path, "SELECT count(DISTINCT slug) FROM articles"), 42);
+}
+
+/* Suffixes in use with gaps still yield a free slug. */
+static void test_slug_gaps(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    char slug[32];
+    for (int i = 1; i <= 17; i++) {
+        struct gz_article a;
+        article_init(&a, "gap", "Gap");
+        assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+        gz_article_clear(&a);
+    }
+    save_new(s, "gap-32", GZ_STATUS_DRAFT, 0);
+    save_new(s, "gap-33", GZ_STATUS_DRAFT, 0);
+    save_new(s, "gap-64", GZ_STATUS_DRAFT, 0);
+    for (int i = 0; i < 5; i++) {
+        struct gz_article a;
+        article_init(&a, "gap", "Gap");
+        assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+        assert_int_equal(strncmp(a.slug, "gap-", 4), 0);
+        snprintf(slug, sizeof slug, "%s", a.slug);
+        gz_article_clear(&a);
+        assert_int_equal(s->ops->article_get_by_slug(s, slug, &a), GZ_OK);
+        gz_article_clear(&a);
+    }
+    assert_int_equal(sql_i64(f->path, "SELECT count(DISTINCT slug) FROM articles"), 25);
 }
 
 static void test_tag_slug_clash(void **state)
@@ -803,6 +831,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_articles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slug_suffix, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slug_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slug_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_slug_clash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_since, setup, teardown),

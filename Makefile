@@ -1,0 +1,48 @@
+# gazette: the README's two commands are `make run` and `make test`.
+# Everything real happens in Meson; this file only strings the steps together.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PORT       ?= 8080
+DEMO_DIR   ?= demo
+DEMO_N     ?= 2000
+GAZETTE     = $(BUILD)/src/cli/gazette
+
+.PHONY: all deps build run test unit bench clean format
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+# A demo site with generated articles, created once, then served.
+run: build
+	@mkdir -p $(DEMO_DIR)
+	@[ -f $(DEMO_DIR)/gazette.db ] || \
+	    $(GAZETTE) demo --db $(DEMO_DIR)/gazette.db --articles $(DEMO_N)
+	$(GAZETTE) serve --db $(DEMO_DIR)/gazette.db --port $(PORT)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debugoptimized \
+	    -Db_sanitize=address,undefined -Db_lundef=false
+
+# Every test (unit, HTTP, browser) against the ASan+UBSan build.
+test: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	tests/run.sh $(ASAN_BUILD)
+
+bench: deps
+	bench/http.sh
+	bench/memory.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,147 @@
+/* Unit tests of the core runtime pieces: arena, QSBR and configuration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/core.h"
+#include "core/qsbr.h"
+
+static void arena_basics(void **state)
+{
+    struct gz_arena a;
+    gz_arena_init(&a, 64);
+    char *s = gz_arena_strdup(&a, "hello");
+    char *big = gz_arena_alloc(&a, 1000); /* larger than a chunk */
+    memset(big, 'x', 1000);
+    char *p = gz_arena_printf(&a, "%s-%d", s, 42);
+    assert_string_equal(s, "hello");
+    assert_string_equal(p, "hello-42");
+    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 3)) % sizeof(max_align_t), 0);
+    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 5)) % sizeof(max_align_t), 0);
+    unsigned char *z = gz_arena_zalloc(&a, 100);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(z[i], 0);
+    gz_arena_free(&a);
+    assert_null(a.head);
+    /* Reusable after free. */
+    assert_string_equal(gz_arena_strdup(&a, "again"), "again");
+    gz_arena_free(&a);
+}
+
+static int freed[4];
+static void mark_free(void *p)
+{
+    freed[*(int *)p]++;
+    free(p);
+}
+
+static int *boxed(int v)
+{
+    int *p = malloc(sizeof *p);
+    *p = v;
+    return p;
+}
+
+static void qsbr_grace(void **state)
+{
+    memset(freed, 0, sizeof freed);
+    struct gz_qsbr *q = gz_qsbr_new(2);
+    gz_qsbr_quiescent(q, 0);
+    gz_qsbr_quiescent(q, 1);
+    gz_qsbr_retire(q, boxed(0), mark_free);
+    /* Neither reader has moved on: nothing may be freed. */
+    assert_int_equal(gz_qsbr_reclaim(q), 0);
+    gz_qsbr_quiescent(q, 0);
+    assert_int_equal(gz_qsbr_reclaim(q), 0);
+    gz_qsbr_quiescent(q, 1);
+    assert_int_equal(gz_qsbr_reclaim(q), 1);
+    assert_int_equal(freed[0], 1);
+    /* An offline reader does not hold reclamation back. */
+    gz_qsbr_offline(q, 1);
+    gz_qsbr_retire(q, boxed(1), mark_free);
+    gz_qsbr_quiescent(q, 0);
+    assert_int_equal(gz_qsbr_reclaim(q), 1);
+    assert_int_equal(freed[1], 1);
+    /* What is still retired is freed with the whole thing. */
+    gz_qsbr_retire(q, boxed(2), mark_free);
+    gz_qsbr_free(q);
+    assert_int_equal(freed[2], 1);
+}
+
+static char *write_temp(const char *text)
+{
+    char *path = strdup("/tmp/gz-config-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void config_file(void **state)
+{
+    struct gz_config c;
+    char err[256];
+    gz_config_defaults(&c);
+    assert_int_equal(c.port, 8080);
+    assert_string_equal(c.window, "all");
+    char *path = write_temp("[http]\nport = 9000\n[blocks]\nwindow = 7d\n"
+                            "new_count = 7\n[site]\ntitle = The Daily Test\n");
+    assert_int_equal(gz_config_load(&c, path, err, sizeof err), 0);
+    assert_int_equal(c.port, 9000);
+    assert_int_equal(c.new_count, 7);
+    assert_string_equal(c.window, "7d");
+    assert_string_equal(c.site_title, "The Daily Test");
+    assert_int_equal(gz_config_validate(&c, err, sizeof err), 0);
+    unlink(path);
+    free(path);
+    gz_config_clear(&c);
+}
+
+static void config_errors(void **state)
+{
+    struct gz_config c;
+    char err[256];
+    gz_config_defaults(&c);
+    char *path = write_temp("[http]\nport = 9000\n\n[http]\nprot = 1\n");
+    assert_int_equal(gz_config_load(&c, path, err, sizeof err), GZ_EINVAL);
+    /* File, line and reason. */
+    char want[128];
+    snprintf(want, sizeof want, "%s:5: unknown setting 'prot' in section [http]", path);
+    assert_string_equal(err, want);
+    unlink(path);
+    free(path);
+    path = write_temp("[http]\nport = 70000\n");
+    assert_int_equal(gz_config_load(&c, path, err, sizeof err), GZ_EINVAL);
+    assert_non_null(strstr(err, ":2: http.port: expected a whole number from 1 to 65535"));
+    unlink(path);
+    free(path);
+    assert_int_equal(gz_config_set(&c, "blocks.window", "1y", err, sizeof err), 0);
+    assert_int_equal(gz_config_validate(&c, err, sizeof err), GZ_EINVAL);
+    assert_non_null(strstr(err, "blocks.window"));
+    assert_int_equal(gz_config_set(&c, "nosuch", "1", err, sizeof err), GZ_EINVAL);
+    assert_int_equal(gz_config_load(&c, "/nonexistent/x.ini", err, sizeof err), GZ_EIO);
+    gz_config_clear(&c);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(arena_basics),
+        cmocka_unit_test(qsbr_grace),
+        cmocka_unit_test(config_file),
+        cmocka_unit_test(config_errors),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
