@@ -32,6 +32,25 @@ void gz_arena_free(struct gz_arena *a)
     a->head = NULL;
 }
 
+void gz_arena_reset(struct gz_arena *a)
+{
+    struct gz_arena_chunk *keep = NULL, *c = a->head;
+    size_t size = a->chunk_size ? a->chunk_size : 8192;
+    while (c) {
+        struct gz_arena_chunk *next = c->next;
+        /* Keep one chunk of the standard size; big ones go back. */
+        if (!keep && c->size == size) {
+            keep = c;
+            keep->used = 0;
+            keep->next = NULL;
+        } else {
+            free(c);
+        }
+        c = next;
+    }
+    a->head = keep;
+}
+
 void *gz_arena_alloc(struct gz_arena *a, size_t n)
 {
     n = (n + ALIGN - 1) & ~(ALIGN - 1);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /* Browser tests for gazette: what a reader sees in Chromium.
  *
- * Usage: node run.mjs --gazette PATH [--out DIR] [--chromium PATH]
+ * Usage: node run.mjs --gazette PATH [--out DIR] [--chromium PATH] [--theme DIR]
+ *
+ * --theme serves with a theme folder over the default one (to try a theme
+ * change, or to see that these checks fail on a broken one).
  *
  * Builds a throw-away site (60 demo articles, one known English article and
  * one known Persian article), serves it on a free loopback port, and checks in
@@ -54,7 +57,7 @@ const FA_BODY = `شورای بندر روز سه‌شنبه پس از سه ما�
 /* ---- arguments ---------------------------------------------------------- */
 
 function parseArgs(argv) {
-    const opts = { gazette: null, out: null, chromium: '/usr/bin/chromium' };
+    const opts = { gazette: null, out: null, chromium: '/usr/bin/chromium', theme: null };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -64,8 +67,9 @@ function parseArgs(argv) {
         if (a === '--gazette') opts.gazette = path.resolve(next());
         else if (a === '--out') opts.out = path.resolve(next());
         else if (a === '--chromium') opts.chromium = next();
+        else if (a === '--theme') opts.theme = path.resolve(next());
         else if (a === '--help' || a === '-h') {
-            console.log('usage: node run.mjs --gazette PATH [--out DIR] [--chromium PATH]');
+            console.log('usage: node run.mjs --gazette PATH [--out DIR] [--chromium PATH] [--theme DIR]');
             process.exit(0);
         } else throw new Error(`unknown argument: ${a}`);
     }
@@ -139,10 +143,12 @@ function freePort() {
     });
 }
 
-async function startServer(gazette, db, port, logFile) {
+async function startServer(gazette, db, port, theme) {
     const base = `http://127.0.0.1:${port}`;
-    const child = spawn(gazette, ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port),
-        '--threads', '1', '--set', `site.url=${base}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), '--threads', '1',
+        '--set', `site.url=${base}`];
+    if (theme) args.push('--theme', theme);
+    const child = spawn(gazette, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (d) => (log += d));
     child.stderr.on('data', (d) => (log += d));
@@ -245,12 +251,18 @@ async function expectBlocks(page, titles) {
     }
 }
 
+/* On a phone (isMobile) Chromium widens the layout viewport to fit content
+ * that overflows, so innerWidth alone hides the overflow: compare with the
+ * device width too. */
 async function expectNoHorizontalScroll(page) {
-    const { sw, iw } = await page.evaluate(() => ({
+    const device = page.viewportSize().width;
+    const { sw, iw, cw } = await page.evaluate(() => ({
         sw: document.scrollingElement.scrollWidth,
         iw: window.innerWidth,
+        cw: document.documentElement.clientWidth,
     }));
-    assert(sw <= iw, `page scrolls sideways: scrollWidth ${sw} > innerWidth ${iw}`);
+    assert(sw <= iw && sw <= device && iw <= device,
+        `page scrolls sideways: scrollWidth ${sw}, innerWidth ${iw}, clientWidth ${cw}, device width ${device}`);
 }
 
 async function expectSidebarBelow(page) {
@@ -497,7 +509,7 @@ async function main() {
     try {
         const site = makeSite(opts.gazette, dir);
         const port = await freePort();
-        server = await startServer(opts.gazette, site.db, port);
+        server = await startServer(opts.gazette, site.db, port, opts.theme);
         browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS });
         await runTests(browser, site, server.base, out);
         console.log(`screenshots: ${out}`);

@@ -30,6 +30,13 @@ static void arena_basics(void **state)
     unsigned char *z = gz_arena_zalloc(&a, 100);
     for (int i = 0; i < 100; i++)
         assert_int_equal(z[i], 0);
+    /* Reset keeps one chunk and reuses it. */
+    void *kept = a.head;
+    gz_arena_reset(&a);
+    assert_non_null(a.head);
+    char *again = gz_arena_alloc(&a, 16);
+    assert_ptr_equal(a.head, kept);
+    assert_non_null(again);
     gz_arena_free(&a);
     assert_null(a.head);
     /* Reusable after free. */
