@@ -22,6 +22,8 @@
 /* The longest an idle loop sleeps: bounds how long a loop takes to notice a
  * stop request and to report a quiescent state. */
 #define LOOP_TICK_MS 100
+/* During a stop, a connection silent this long is closed. */
+#define SHUTDOWN_IDLE_MS 500
 
 struct handler {
     gz_handler_fn fn;
@@ -186,6 +188,10 @@ static void *worker_main(void *arg)
     h2o_socket_read_stop(w->listener);
     h2o_socket_close(w->listener);
     h2o_context_request_shutdown(&w->ctx);
+    /* h2o 2.2.5 leaves idle HTTP/1 keep-alive connections open until their
+     * idle timeout. Shortening the timeout closes them within a tick; a
+     * request still being read or answered gets this long of silence. */
+    w->ctx.http1.req_timeout.timeout = SHUTDOWN_IDLE_MS;
     int64_t deadline = now_ms() + SHUTDOWN_GRACE_MS;
     while (!h2o_linklist_is_empty(&w->ctx.http1._conns) && now_ms() < deadline) {
         h2o_evloop_run(w->loop, LOOP_TICK_MS);
@@ -216,6 +222,8 @@ int gz_server_new(const struct gz_config *cfg, const struct gz_server_hooks *hoo
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
     s->globalconf.max_request_entity_size = cfg->max_body;
     s->globalconf.http1.req_timeout = (uint64_t)cfg->idle_timeout_ms;
+    /* No HTTP/2, not even by "Upgrade: h2c": docs/decisions/0002. */
+    s->globalconf.http1.upgrade_to_http2 = 0;
     s->globalconf.http2.idle_timeout = (uint64_t)cfg->idle_timeout_ms;
     s->hostconf = h2o_config_register_host(&s->globalconf,
                                            h2o_iovec_init(H2O_STRLIT("default")), 65535);
