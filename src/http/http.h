@@ -66,6 +66,10 @@ size_t gz_server_threads(const struct gz_server *s);
 int gz_server_run(struct gz_server *s);
 /* Async-signal-safe. */
 void gz_server_stop(struct gz_server *s);
+/* Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+ * afterwards (gz_server_run takes them with sigwait). Call it before
+ * starting any thread, so that no thread dies of them. */
+void gz_server_block_signals(void);
 void gz_server_free(struct gz_server *s);
 
 /* ---- responses ------------------------------------------------------------ */
@@ -78,6 +82,8 @@ int gz_http_send_page(struct gz_request *r, struct gz_page *page,
 /* Sends bytes that are copied into the request's memory. */
 void gz_http_send(struct gz_request *r, int status, const char *reason,
                   const char *content_type, const char *body, size_t len);
+/* 304 Not Modified for a representation of len bytes; no body. */
+void gz_http_send_not_modified(struct gz_request *r, size_t len);
 /* A short plain-text error, e.g. 405, 413. */
 void gz_http_send_error(struct gz_request *r, int status, const char *reason);
 /* 301/302 to location (copied). */

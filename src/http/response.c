@@ -111,24 +111,32 @@ enum gz_encoding gz_http_pick_encoding(struct gz_str ae, const struct gz_page *p
     return GZ_ENC_IDENTITY;
 }
 
+/* An entity tag without its weakness indicator. */
+static struct gz_str opaque_tag(const char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 'W' && p[1] == '/')
+        return (struct gz_str){p + 2, n - 2};
+    return (struct gz_str){p, n};
+}
+
 int gz_http_etag_matches(struct gz_str inm, const char *etag, size_t len)
 {
+    struct gz_str want = opaque_tag(etag, len);
     size_t i = 0;
     while (i < inm.len) {
         while (i < inm.len && (inm.p[i] == ' ' || inm.p[i] == ','))
             i++;
         if (i < inm.len && inm.p[i] == '*')
             return 1;
-        /* Weak comparison, as RFC 9110 asks for If-None-Match. */
-        if (i + 2 <= inm.len && inm.p[i] == 'W' && inm.p[i + 1] == '/')
-            i += 2;
         size_t start = i;
         while (i < inm.len && inm.p[i] != ',')
             i++;
         size_t end = i;
         while (end > start && inm.p[end - 1] == ' ')
             end--;
-        if (end - start == len && memcmp(inm.p + start, etag, len) == 0)
+        /* Weak comparison, as RFC 9110 asks for If-None-Match. */
+        struct gz_str got = opaque_tag(inm.p + start, end - start);
+        if (got.len == want.len && memcmp(got.p, want.p, want.len) == 0)
             return 1;
     }
     return 0;
@@ -152,16 +160,14 @@ int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *ca
     if (compressible)
         h2o_add_header(&req->pool, h, H2O_TOKEN_VARY, NULL, LIT("Accept-Encoding"));
 
-    struct gz_str inm = gz_http_header(r, H2O_TOKEN_IF_NONE_MATCH);
-    if (page->status == 200 && inm.len && gz_http_etag_matches(inm, page->etag, page->etag_len)) {
-        req->res.status = 304;
-        req->res.reason = "Not Modified";
-        send_bytes(req, NULL, 0, 1);
-        return 304;
-    }
     enum gz_encoding enc = GZ_ENC_IDENTITY;
     if (compressible)
         enc = gz_http_pick_encoding(gz_http_header(r, H2O_TOKEN_ACCEPT_ENCODING), page);
+    struct gz_str inm = gz_http_header(r, H2O_TOKEN_IF_NONE_MATCH);
+    if (page->status == 200 && inm.len && gz_http_etag_matches(inm, page->etag, page->etag_len)) {
+        gz_http_send_not_modified(r, page->body[enc].len);
+        return 304;
+    }
     if (enc == GZ_ENC_GZIP)
         h2o_add_header(&req->pool, h, H2O_TOKEN_CONTENT_ENCODING, NULL, LIT("gzip"));
     else if (enc == GZ_ENC_BROTLI)
@@ -177,6 +183,16 @@ int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *ca
     gz_page_ref(page);
     send_bytes(req, page->body[enc].p, page->body[enc].len, r->is_head);
     return page->status;
+}
+
+void gz_http_send_not_modified(struct gz_request *r, size_t len)
+{
+    h2o_req_t *req = r->req;
+    req->res.status = 304;
+    req->res.reason = "Not Modified";
+    /* RFC 9110 8.6: a 304 may carry the length of the 200 it stands for,
+     * and no other; h2o needs a length to send no body without chunking. */
+    send_bytes(req, NULL, len, 1);
 }
 
 void gz_http_send(struct gz_request *r, int status, const char *reason,

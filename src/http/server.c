@@ -82,6 +82,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         gz_http_send_error(&r, 431, "Request Header Fields Too Large");
         return 0;
     }
+    /* Request smuggling: h2o 2.2.5 accepts a body framed both by
+     * Content-Length and Transfer-Encoding, or by two Content-Lengths, and
+     * hides those headers from us. An intermediary may have framed it the
+     * other way, so whatever follows on this connection cannot be trusted:
+     * answer, then close. No page of the public site takes a body. */
+    if (req->entity.base)
+        req->http1_is_persistent = 0;
     size_t plen = req->path.len;
     if (req->query_at != SIZE_MAX) {
         plen = req->query_at;
@@ -258,18 +265,29 @@ size_t gz_server_threads(const struct gz_server *s)
     return s->nworkers;
 }
 
-static struct gz_server *signal_target;
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+}
+
+void gz_server_block_signals(void)
+{
+    sigset_t set;
+    stop_signals(&set);
+    signal(SIGPIPE, SIG_IGN);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 int gz_server_run(struct gz_server *s)
 {
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    signal(SIGPIPE, SIG_IGN);
-    /* Threads inherit the mask: only this thread takes SIGINT/SIGTERM. */
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    signal_target = s;
+    sigset_t set;
+    stop_signals(&set);
+    /* Threads inherit the mask: only this thread takes SIGINT/SIGTERM, by
+     * sigwait. The mask stays in place after the loops stop, so a second
+     * signal during the final flush is held, not fatal. */
+    gz_server_block_signals();
     for (size_t i = 0; i < s->nworkers; i++)
         pthread_create(&s->workers[i].thread, NULL, worker_main, &s->workers[i]);
     while (!atomic_load(&s->stopping)) {
@@ -282,8 +300,6 @@ int gz_server_run(struct gz_server *s)
     }
     for (size_t i = 0; i < s->nworkers; i++)
         pthread_join(s->workers[i].thread, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    signal_target = NULL;
     return GZ_OK;
 }
 

@@ -77,7 +77,9 @@ struct gz_page *gz_page_new(const char *key, size_t key_len, int status,
     p->body[GZ_ENC_IDENTITY].p = gz_xstrndup(bytes, len);
     p->body[GZ_ENC_IDENTITY].len = len;
     uint64_t h = gz_cache_hash(bytes, len);
-    int n = snprintf(p->etag, sizeof p->etag, "\"%016llx\"", (unsigned long long)h);
+    /* Weak: the gzip and brotli variants are the same page, so one tag
+     * stands for all three (as nginx does when it compresses). */
+    int n = snprintf(p->etag, sizeof p->etag, "W/\"%016llx\"", (unsigned long long)h);
     p->etag_len = (size_t)n;
     if (compress) {
         struct gz_str v;

@@ -37,7 +37,7 @@ struct gz_page {
     uint64_t blocks_version;
     int status;
     const char *content_type; /* static string */
-    char etag[24];            /* quoted, e.g. "\"1f2e3d4c5b6a7980\"" */
+    char etag[24];            /* weak, e.g. W/"1f2e3d4c5b6a7980" */
     size_t etag_len;
     struct gz_str body[GZ_ENC_COUNT]; /* a variant is {NULL,0} when it was not
                                          smaller than identity */

@@ -15,8 +15,7 @@ static void send_asset(struct gz_request *r, const struct gz_asset *asset)
                    strlen(asset->etag));
     struct gz_str inm = gz_http_header(r, H2O_TOKEN_IF_NONE_MATCH);
     if (inm.len && gz_http_etag_matches(inm, asset->etag, strlen(asset->etag))) {
-        r->is_head = 1;
-        gz_http_send(r, 304, "Not Modified", asset->content_type, "", 0);
+        gz_http_send_not_modified(r, asset->len);
         return;
     }
     /* Theme assets live as long as the theme, which outlives the server. */

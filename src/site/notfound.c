@@ -21,3 +21,9 @@ void gz_site_not_found(struct gz_site *site, struct gz_request *r)
     }
     gz_buf_free(&out);
 }
+
+int gz_site_fallback(void *site, struct gz_request *r)
+{
+    gz_site_not_found(site, r);
+    return GZ_OK;
+}

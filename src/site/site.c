@@ -91,6 +91,7 @@ int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
     gz_server_add_handler(site->server, gz_site_home, site);
     gz_server_add_handler(site->server, gz_site_assets, site);
     gz_server_add_handler(site->server, gz_site_health, site);
+    gz_server_add_handler(site->server, gz_site_fallback, site);
 
     site->nthreads = gz_server_threads(site->server);
     site->threads = gz_xcalloc(site->nthreads, sizeof(*site->threads));
@@ -117,6 +118,7 @@ fail:
 int gz_site_serve(struct gz_site *site)
 {
     char err[256];
+    gz_server_block_signals(); /* before the flusher thread exists */
     if (gz_flusher_start(site, err, sizeof err)) {
         gz_error("%s", err);
         return GZ_ERR;

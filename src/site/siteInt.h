@@ -108,6 +108,8 @@ typedef struct gz_page *(*gz_render_fn)(struct gz_site *site, struct gz_request 
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render);
 /* 1 for GET/HEAD; otherwise answers 405 and returns 0. */
 int gz_site_method_ok(struct gz_request *r);
+/* The last handler: any other path gets the theme's 404 page. */
+int gz_site_fallback(void *site, struct gz_request *r);
 /* Sends the theme's 404 page. */
 void gz_site_not_found(struct gz_site *site, struct gz_request *r);
 

@@ -56,14 +56,18 @@ def check_eq(got, want, what):
 
 
 def sanitizer_env():
+    """The environment for gazette: the caller's sanitizer options when set
+    (tests/run.sh sets them), else leaks on, abort on error, and the
+    project's LeakSanitizer suppressions (tests/lsan.supp: h2o's per-thread
+    state, never disposed at exit)."""
     env = dict(os.environ)
-    supp = os.path.join(HERE, "lsan.supp")
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
+    env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+    supp = os.path.join(os.path.dirname(HERE), "lsan.supp")
     lsan = "print_suppressions=0"
     if os.path.exists(supp):
         lsan += ":suppressions=" + supp
-    env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=1"
-    env["LSAN_OPTIONS"] = lsan
-    env["UBSAN_OPTIONS"] = "print_stacktrace=1"
+    env.setdefault("LSAN_OPTIONS", lsan)
     env["TZ"] = "UTC"
     return env
 
@@ -90,6 +94,10 @@ def wait_for(pred, timeout, interval=0.05, what="condition"):
             raise TestFailure("timed out after %.1fs waiting for %s (last: %r)"
                               % (timeout, what, last))
         time.sleep(interval)
+
+
+def signame(sig):
+    return signal.Signals(sig).name if sig is not None else "the signal"
 
 
 def free_port():
@@ -205,17 +213,6 @@ class RawConn:
             chunks.append(b"<<RESET>>")
         return b"".join(chunks)
 
-    def at_eof(self, timeout=2.0):
-        """True when the server closed the connection (EOF or reset) within
-        timeout; False if it stays open or sends more bytes."""
-        self.sock.settimeout(timeout)
-        try:
-            return self.f.peek(1) == b""
-        except socket.timeout:
-            return False
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-
     def close(self):
         try:
             self.f.close()
@@ -224,27 +221,44 @@ class RawConn:
             pass
 
 
-def raw_exchange(port, data, timeout=5.0):
-    """Sends data on a new connection and returns (responses, trailing bytes,
-    closed) after the server closes or goes quiet."""
-    c = RawConn(port, timeout=timeout)
+def raw_exchange(port, data, quiet=1.0, timeout=10.0):
+    """Sends data on a new connection, reads until the server closes it or
+    stays quiet for `quiet` seconds, and returns (responses, closed)."""
+    import io
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    if isinstance(data, str):
+        data = data.encode("latin-1")
+    closed = False
+    chunks = []
     try:
-        c.send(data)
-        resps = []
-        while True:
+        try:
+            sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before reading it all
+        sock.settimeout(quiet)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             try:
-                r = c.response()
-            except (socket.timeout, ConnectionResetError):
-                r = None
-            if r is None:
+                c = sock.recv(65536)
+            except socket.timeout:
                 break
-            resps.append(r)
-            if (r.header("connection") or "").lower() == "close":
+            except ConnectionResetError:
+                closed = True
                 break
-        closed = c.at_eof(timeout=1.0)
-        return resps, closed
+            if not c:
+                closed = True
+                break
+            chunks.append(c)
     finally:
-        c.close()
+        sock.close()
+    f = io.BufferedReader(io.BytesIO(b"".join(chunks)))
+    resps = []
+    while True:
+        r = read_raw_response(f)
+        if r is None:
+            break
+        resps.append(r)
+    return resps, closed
 
 
 # ---- the server -------------------------------------------------------------
@@ -296,11 +310,12 @@ class Server:
                           % (self.port, timeout, self.stderr()[-3000:]))
 
     def stop(self, sig=signal.SIGTERM, timeout=30.0, expect_rc=0):
-        """Stops the server with sig, waits, checks the exit code and the
-        sanitizer output. Returns the exit code."""
+        """Stops the server with sig (None: a signal was sent already),
+        waits, checks the exit code and the sanitizer output. Returns the
+        exit code."""
         if self.proc is None:
             return self.returncode
-        if self.proc.poll() is None:
+        if sig is not None and self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
             self.returncode = self.proc.wait(timeout=timeout)
@@ -309,12 +324,12 @@ class Server:
             self.returncode = self.proc.wait()
             self.log.close()
             raise TestFailure("server did not exit within %.0fs of %s\n%s"
-                              % (timeout, signal.Signals(sig).name, self.stderr()[-3000:]))
+                              % (timeout, signame(sig), self.stderr()[-3000:]))
         self.log.close()
         self.check_sanitizers()
         if expect_rc is not None and self.returncode != expect_rc:
             raise TestFailure("server exited with %r after %s, expected %r\n%s"
-                              % (self.returncode, signal.Signals(sig).name, expect_rc,
+                              % (self.returncode, signame(sig), expect_rc,
                                  self.stderr()[-3000:]))
         return self.returncode
 
@@ -344,7 +359,16 @@ class Server:
         own = conn is None
         c = conn or self.conn()
         try:
-            c.request(method, path, body=body, headers=h)
+            # No Accept-Encoding unless the test gives one (http.client would
+            # add "identity").
+            c.putrequest(method, path, skip_accept_encoding=True)
+            if body is not None:
+                if isinstance(body, str):
+                    body = body.encode("utf-8")
+                h.setdefault("Content-Length", str(len(body)))
+            for k, v in h.items():
+                c.putheader(k, v)
+            c.endheaders(body)
             r = c.getresponse()
             data = r.read()
             return _from_httplib(r, data)
@@ -370,8 +394,8 @@ class Server:
             if own:
                 c.close()
 
-    def raw(self, data, timeout=5.0):
-        return raw_exchange(self.port, data, timeout)
+    def raw(self, data, quiet=1.0):
+        return raw_exchange(self.port, data, quiet=quiet)
 
 
 # ---- the site ----------------------------------------------------------------

@@ -13,13 +13,13 @@ status is 1 when any test failed.
 import argparse
 import concurrent.futures
 import importlib
-import io
 import os
 import sys
 import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
@@ -52,7 +52,7 @@ def run_one(full, fn, keep):
         err = traceback.format_exc()
     # Logs first: finish_test removes the temporary directories.
     logs = harness.server_logs() if err else ""
-    problems = harness.finish_test(keep_dirs=keep or bool(err))
+    problems = harness.finish_test(keep_dirs=keep)
     if problems:
         err = (err or "") + "\n".join(problems)
         logs = logs or harness.server_logs()

@@ -80,6 +80,10 @@ static void etags(void **state)
     assert_false(gz_http_etag_matches(S("\"abcd\""), tag, 5));
     assert_false(gz_http_etag_matches(S("abc"), tag, 5));
     assert_false(gz_http_etag_matches(S(""), tag, 5));
+    /* A weak stored tag matches its strong or weak form. */
+    assert_true(gz_http_etag_matches(S("\"abc\""), "W/\"abc\"", 7));
+    assert_true(gz_http_etag_matches(S("W/\"abc\""), "W/\"abc\"", 7));
+    assert_false(gz_http_etag_matches(S("W/\"abd\""), "W/\"abc\"", 7));
 }
 
 int main(int argc, char **argv)

@@ -252,6 +252,7 @@ static struct gz_val *article_ctx(struct fixture *f, const char *lang, const cha
     gz_obj_set_str(tag, "url", "/tag/science");
     gz_list_push(tags, tag);
     gz_obj_set(article, "tags", tags);
+    gz_obj_set_bool(article, "has_tags", true);
     gz_obj_set(ctx, "article", article);
     return ctx;
 }
@@ -292,12 +293,14 @@ static void test_article_rtl_and_empty_fields(void **state)
     gz_obj_set_str(article, "author", "");
     gz_obj_set_str(article, "summary", "");
     gz_obj_set(article, "tags", gz_val_list(&f->arena));
+    gz_obj_set_bool(article, "has_tags", false);
     const char *html = render(f, "article.html", ctx);
     assert_non_null(strstr(html, "<html lang=\"fa\" dir=\"rtl\">"));
     assert_non_null(strstr(html, "dir=\"rtl\""));
     assert_null(strstr(html, "byline"));
     assert_null(strstr(html, "article-summary"));
-    assert_non_null(strstr(html, "<ul class=\"tags\" aria-label=\"Tags\"></ul>"));
+    /* No tags: no empty list. */
+    assert_null(strstr(html, "class=\"tags\""));
 }
 
 static void test_home_page(void **state)
