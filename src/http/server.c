@@ -204,6 +204,11 @@ static void *worker_main(void *arg)
         h2o_evloop_run(w->loop, LOOP_TICK_MS);
         quiescent(s, w);
     }
+    /* Sockets closed in the last round free their memory in the next. */
+    for (int i = 0; i < 3; i++) {
+        h2o_evloop_run(w->loop, 10);
+        quiescent(s, w);
+    }
     if (s->hooks.thread_stop)
         s->hooks.thread_stop(s->hooks.ctx, w);
     gz_arena_free(&w->arena);

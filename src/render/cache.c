@@ -39,7 +39,8 @@ static int gzip_bytes(const char *in, size_t len, struct gz_str *out)
         free(buf);
         return GZ_ERR;
     }
-    out->p = buf;
+    /* The bound is about the input's size; keep only what was used. */
+    out->p = gz_xrealloc(buf, n);
     out->len = n;
     return GZ_OK;
 }
@@ -58,7 +59,7 @@ static int brotli_bytes(const char *in, size_t len, struct gz_str *out)
         free(buf);
         return GZ_ERR;
     }
-    out->p = buf;
+    out->p = gz_xrealloc(buf, n);
     out->len = n;
     return GZ_OK;
 }

@@ -56,7 +56,9 @@ uint64_t gz_cache_hash(const char *key, size_t len);
 
 struct gz_cache;
 
-struct gz_cache *gz_cache_new(struct gz_qsbr *qsbr, size_t max_pages);
+/* A cache holding at most about max_bytes of pages (keys, bodies and
+ * variants counted). */
+struct gz_cache *gz_cache_new(struct gz_qsbr *qsbr, size_t max_bytes);
 void gz_cache_free(struct gz_cache *c);
 /* Lock-free lookup. The page is borrowed: valid until the calling reader's
  * next quiescent state; take a reference to keep it longer. NULL if absent. */

@@ -85,8 +85,11 @@ static struct gz_page *render_article(struct gz_site *site, struct gz_request *r
                                       uint64_t *version)
 {
     int year, month;
-    struct gz_str slug;
-    parse_path(r->path, &year, &month, &slug);
+    struct gz_str slug = {0};
+    if (!parse_path(r->path, &year, &month, &slug)) {
+        gz_site_not_found(site, r); /* not reached: the handler checked */
+        return NULL;
+    }
     struct gz_arena *ar = &r->worker->arena;
     struct gz_store *store = gz_site_thread_of(site, r)->store;
     struct gz_article a = {0};

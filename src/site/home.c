@@ -56,7 +56,8 @@ static struct gz_page *render_home(struct gz_site *site, struct gz_request *r,
         gz_obj_set_str(pg, "prev_url", page_path(ar, page - 1));
     if (page < pages)
         gz_obj_set_str(pg, "next_url", page_path(ar, page + 1));
-    gz_obj_set(ctx, "pagination", pg);
+    if (pages > 1)
+        gz_obj_set(ctx, "pagination", pg);
     gz_obj_set_bool(ctx, "is_first_page", page == 1);
     out = gz_page_render(site, "home.html", ctx, r->path.p, r->path.len, 200);
     if (!out)

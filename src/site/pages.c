@@ -69,6 +69,9 @@ struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
     gz_obj_set_str(s, "description", cfg->site_description);
     gz_obj_set_str(s, "url", cfg->site_url);
     gz_obj_set_str(s, "lang", cfg->site_lang);
+    /* The site's own words (header, footer, dates) keep the site's direction
+     * on pages of an article in another script. */
+    gz_obj_set_str(s, "dir", gz_lang_dir(cfg->site_lang));
     gz_obj_set(ctx, "site", s);
     gz_obj_set_str(ctx, "page_title", page_title);
     gz_obj_set_str(ctx, "lang", lang ? lang : cfg->site_lang);

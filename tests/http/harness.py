@@ -606,8 +606,8 @@ def server_logs():
 # ---- pages ------------------------------------------------------------------
 
 _BLOCK_ITEM = re.compile(
-    r'<li[^>]*>\s*<a class="block-title" href="([^"]*)">(.*?)</a>\s*'
-    r'<p class="block-teaser">(.*?)</p>\s*</li>', re.S)
+    r'<li[^>]*>\s*<a class="block-title" href="([^"]*)"[^>]*>(.*?)</a>\s*'
+    r'<p class="block-teaser"[^>]*>(.*?)</p>\s*</li>', re.S)
 
 
 def block(page_html, block_id):

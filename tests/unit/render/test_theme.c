@@ -223,12 +223,14 @@ static void test_sidebar(void **state)
     assert_non_null(strstr(html, "<section class=\"block\" id=\"new-articles\">"));
     assert_non_null(strstr(html, "<section class=\"block\" id=\"most-viewed\">"));
     assert_non_null(strstr(html, "<ol class=\"block-list\">"));
-    assert_non_null(strstr(html, "<li lang=\"en\" dir=\"ltr\"><a class=\"block-title\" "
-                                 "href=\"/a/fresh\">Fresh &lt;one&gt;</a>"));
-    assert_non_null(strstr(html, "<li lang=\"fa\" dir=\"rtl\"><a class=\"block-title\" "
-                                 "href=\"/a/fa\">خبر تازه</a>"));
-    assert_non_null(
-        strstr(html, "<p class=\"block-teaser\">A short teaser &amp; more...</p>"));
+    /* Language and direction sit on the link and the teaser, not the <li>,
+     * so list numbers stay on the page's side. */
+    assert_non_null(strstr(html, "<li><a class=\"block-title\" href=\"/a/fresh\" lang=\"en\" "
+                                 "dir=\"ltr\">Fresh &lt;one&gt;</a>"));
+    assert_non_null(strstr(html, "<li><a class=\"block-title\" href=\"/a/fa\" lang=\"fa\" "
+                                 "dir=\"rtl\">خبر تازه</a>"));
+    assert_non_null(strstr(html, "<p class=\"block-teaser\" lang=\"en\" dir=\"ltr\">A short "
+                                 "teaser &amp; more...</p>"));
     assert_non_null(strstr(html, "last 24 hours"));
     /* New Articles comes first. */
     assert_true(strstr(html, "New Articles") < strstr(html, "Most viewed"));
@@ -266,8 +268,8 @@ static void test_article_page(void **state)
     assert_non_null(strstr(html, "<html lang=\"en\" dir=\"ltr\">"));
     assert_non_null(strstr(html, "<article class=\"article\" lang=\"en\" dir=\"ltr\">"));
     assert_non_null(strstr(html, "<h1 class=\"article-title\">Hello &lt;world&gt;</h1>"));
-    assert_non_null(strstr(html, "<time datetime=\"2026-11-29T06:40:00Z\">29 November "
-                                 "2026</time>"));
+    assert_non_null(strstr(html, "<time datetime=\"2026-11-29T06:40:00Z\""));
+    assert_non_null(strstr(html, ">29 November 2026</time>"));
     assert_non_null(strstr(html, "Ada Writer"));
     assert_non_null(strstr(html, "The summary."));
     assert_non_null(strstr(html, "<p>Body <em>text</em>.</p>"));
