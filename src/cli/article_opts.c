@@ -166,3 +166,24 @@ int gz_cli_open_store(const struct gz_config *cfg, struct gz_store **st)
     }
     return GZ_OK;
 }
+
+int gz_cli_article_id(const char *cmd, const char **pos, size_t npos, int64_t *id)
+{
+    if (npos != 1 || gz_parse_i64(pos[0], strlen(pos[0]), 1, INT64_MAX, id)) {
+        fprintf(stderr, "gazette: %s needs an article ID (see 'gazette list')\n", cmd);
+        return GZ_EINVAL;
+    }
+    return GZ_OK;
+}
+
+int gz_cli_open_article(const struct gz_config *cfg, int64_t id, struct gz_store **st,
+                        struct gz_article *a)
+{
+    if (gz_cli_open_store(cfg, st))
+        return GZ_EIO;
+    if ((*st)->ops->article_get(*st, id, a)) {
+        fprintf(stderr, "gazette: no article %lld\n", (long long)id);
+        return GZ_ENOTFOUND;
+    }
+    return GZ_OK;
+}

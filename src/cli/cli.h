@@ -64,6 +64,12 @@ int gz_cli_apply_article_opts(struct gz_article *a, const struct gz_opt *opts, s
 /* Prepares (HTML, teaser, slug), saves and prints one line about it. */
 int gz_cli_save_article(struct gz_store *st, const struct gz_config *cfg,
                         struct gz_article *a, const char *verb);
+/* Reads the one positional argument as an article ID; prints errors. */
+int gz_cli_article_id(const char *cmd, const char **pos, size_t npos, int64_t *id);
+/* Opens the site's store and reads article id into a; prints errors. The
+ * caller closes *st (also on failure) and clears a. */
+int gz_cli_open_article(const struct gz_config *cfg, int64_t id, struct gz_store **st,
+                        struct gz_article *a);
 /* Opens the store of the configured site; prints errors. */
 int gz_cli_open_store(const struct gz_config *cfg, struct gz_store **st);
 

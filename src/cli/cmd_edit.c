@@ -20,22 +20,16 @@ int gz_cmd_edit(int argc, char **argv)
     if (rc)
         return rc > 0 ? GZ_EXIT_OK : GZ_EXIT_USAGE;
     int64_t id;
-    if (npos != 1 || gz_parse_i64(pos[0], strlen(pos[0]), 1, INT64_MAX, &id)) {
-        fprintf(stderr, "gazette: edit needs an article ID\n");
+    if (gz_cli_article_id("edit", pos, npos, &id))
         return GZ_EXIT_USAGE;
-    }
     struct gz_config cfg;
     if (gz_cli_config(&cfg, opts, n))
         return GZ_EXIT_USAGE;
     struct gz_article a = {0};
     struct gz_store *st = NULL;
     rc = GZ_EXIT_FAIL;
-    if (gz_cli_open_store(&cfg, &st))
+    if (gz_cli_open_article(&cfg, id, &st, &a))
         goto out;
-    if (st->ops->article_get(st, id, &a)) {
-        fprintf(stderr, "gazette: no article %lld\n", (long long)id);
-        goto out;
-    }
     const char *body = gz_cli_opt(opts, n, "body");
     char *text = NULL;
     if (body) {

@@ -20,11 +20,8 @@ static int change_status(int argc, char **argv, int publish)
     if (rc)
         return rc > 0 ? GZ_EXIT_OK : GZ_EXIT_USAGE;
     int64_t id, when = time(NULL);
-    if (npos != 1 || gz_parse_i64(pos[0], strlen(pos[0]), 1, INT64_MAX, &id)) {
-        fprintf(stderr, "gazette: %s needs an article ID\n",
-                publish ? "publish" : "unpublish");
+    if (gz_cli_article_id(publish ? "publish" : "unpublish", pos, npos, &id))
         return GZ_EXIT_USAGE;
-    }
     const char *at = gz_cli_opt(opts, n, "at");
     if (at && gz_cli_parse_time(at, &when))
         return GZ_EXIT_USAGE;
@@ -34,12 +31,8 @@ static int change_status(int argc, char **argv, int publish)
     struct gz_article a = {0};
     struct gz_store *st = NULL;
     rc = GZ_EXIT_FAIL;
-    if (gz_cli_open_store(&cfg, &st))
+    if (gz_cli_open_article(&cfg, id, &st, &a))
         goto out;
-    if (st->ops->article_get(st, id, &a)) {
-        fprintf(stderr, "gazette: no article %lld\n", (long long)id);
-        goto out;
-    }
     if (publish) {
         a.status = GZ_STATUS_PUBLISHED;
         /* Re-publishing keeps the original date unless a new one is given. */

@@ -72,7 +72,7 @@ void gz_config_defaults(struct gz_config *c)
     c->top_count = 5;
     set_str(&c->window, "all");
     c->flush_ms = 1000;
-    c->cache_mb = 64;
+    c->cache_mb = 48;
 }
 
 void gz_config_clear(struct gz_config *c)

@@ -212,10 +212,13 @@ static void *worker_main(void *arg)
     if (s->hooks.thread_stop)
         s->hooks.thread_stop(s->hooks.ctx, w);
     gz_arena_free(&w->arena);
-    /* The loop and context are not disposed: in h2o 2.2.5 the context keeps
-     * timers linked until the process ends (h2o_context_dispose asserts on
-     * them), and the process is about to end. tests/lsan.supp names these
-     * per-thread allocations. */
+    /* h2o_context_request_shutdown arms an HTTP/2 graceful-shutdown timer
+     * even with HTTP/2 off; h2o_context_dispose asserts that no timer is
+     * armed, so disarm it first. */
+    if (h2o_timeout_is_linked(&w->ctx.http2._graceful_shutdown_timeout))
+        h2o_timeout_unlink(&w->ctx.http2._graceful_shutdown_timeout);
+    h2o_context_dispose(&w->ctx);
+    h2o_evloop_destroy(w->loop);
     return NULL;
 }
 

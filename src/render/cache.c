@@ -39,8 +39,7 @@ static int gzip_bytes(const char *in, size_t len, struct gz_str *out)
         free(buf);
         return GZ_ERR;
     }
-    /* The bound is about the input's size; keep only what was used. */
-    out->p = gz_xrealloc(buf, n);
+    out->p = buf;
     out->len = n;
     return GZ_OK;
 }
@@ -59,44 +58,59 @@ static int brotli_bytes(const char *in, size_t len, struct gz_str *out)
         free(buf);
         return GZ_ERR;
     }
-    out->p = gz_xrealloc(buf, n);
+    out->p = buf;
     out->len = n;
     return GZ_OK;
+}
+
+/* Keeps a compressed variant only when it is smaller than the page. */
+static struct gz_str variant(int (*compress)(const char *, size_t, struct gz_str *),
+                             const char *bytes, size_t len)
+{
+    struct gz_str v = {NULL, 0};
+    if (compress(bytes, len, &v) == GZ_OK && v.len >= len) {
+        free((void *)v.p);
+        v = (struct gz_str){NULL, 0};
+    }
+    return v;
 }
 
 struct gz_page *gz_page_new(const char *key, size_t key_len, int status,
                             const char *content_type, const char *bytes, size_t len,
                             int compress)
 {
-    struct gz_page *p = gz_xcalloc(1, sizeof(*p));
+    struct gz_str gz = {NULL, 0}, br = {NULL, 0};
+    if (compress) {
+        gz = variant(gzip_bytes, bytes, len);
+        br = variant(brotli_bytes, bytes, len);
+    }
+    /* One allocation for the page, its key and every variant: pages come and
+     * go all day, and one block per page keeps the heap from fragmenting. */
+    struct gz_page *p = gz_xcalloc(1, sizeof(*p) + key_len + 1 + len + 1 + gz.len + br.len);
+    char *at = (char *)(p + 1);
     atomic_init(&p->refs, 1);
-    p->key = gz_xstrndup(key, key_len);
+    p->key = memcpy(at, key, key_len);
+    p->key[key_len] = '\0';
+    at += key_len + 1;
     p->key_len = key_len;
     p->hash = gz_cache_hash(key, key_len);
     p->status = status;
     p->content_type = content_type;
-    p->body[GZ_ENC_IDENTITY].p = gz_xstrndup(bytes, len);
-    p->body[GZ_ENC_IDENTITY].len = len;
+    struct gz_str src[GZ_ENC_COUNT] = {{bytes, len}, gz, br};
+    for (int i = 0; i < GZ_ENC_COUNT; i++) {
+        if (!src[i].p)
+            continue;
+        p->body[i].p = memcpy(at, src[i].p, src[i].len);
+        p->body[i].len = src[i].len;
+        at += src[i].len + (i == GZ_ENC_IDENTITY); /* the page stays a C string */
+    }
+    free((void *)gz.p);
+    free((void *)br.p);
     uint64_t h = gz_cache_hash(bytes, len);
     /* Weak: the gzip and brotli variants are the same page, so one tag
      * stands for all three (as nginx does when it compresses). */
     int n = snprintf(p->etag, sizeof p->etag, "W/\"%016llx\"", (unsigned long long)h);
     p->etag_len = (size_t)n;
-    if (compress) {
-        struct gz_str v;
-        if (gzip_bytes(bytes, len, &v) == GZ_OK) {
-            if (v.len < len)
-                p->body[GZ_ENC_GZIP] = v;
-            else
-                free((void *)v.p);
-        }
-        if (brotli_bytes(bytes, len, &v) == GZ_OK) {
-            if (v.len < len)
-                p->body[GZ_ENC_BROTLI] = v;
-            else
-                free((void *)v.p);
-        }
-    }
     return p;
 }
 
@@ -107,17 +121,13 @@ void gz_page_ref(struct gz_page *p)
 
 void gz_page_unref(struct gz_page *p)
 {
-    if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
-        return;
-    for (int i = 0; i < GZ_ENC_COUNT; i++)
-        free((void *)p->body[i].p);
-    free(p->key);
-    free(p);
+    if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
+        free(p); /* key and bodies live in the same block */
 }
 
 static size_t page_bytes(const struct gz_page *p)
 {
-    size_t n = sizeof(*p) + p->key_len;
+    size_t n = sizeof(*p) + p->key_len + 1;
     for (int i = 0; i < GZ_ENC_COUNT; i++)
         n += p->body[i].len;
     return n;
@@ -240,11 +250,12 @@ static int keep_all(const struct gz_page *p, int64_t arg, size_t index)
     return 1;
 }
 
-/* Eviction when over budget: keep every other page. Crude but O(n), and a
- * page dropped by mistake costs one re-render. */
-static int keep_half(const struct gz_page *p, int64_t arg, size_t index)
+/* Eviction when over budget: drop every fourth page. Crude but O(n), and a
+ * page dropped by mistake costs one re-render. Dropping only a quarter keeps
+ * the memory waiting for its grace period (up to one flush) small. */
+static int keep_three_quarters(const struct gz_page *p, int64_t arg, size_t index)
 {
-    return index % 2 == 0;
+    return index % 4 != 3;
 }
 
 static int keep_unless_matches(const struct gz_page *p, int64_t article_id, size_t index)
@@ -259,7 +270,7 @@ void gz_cache_put(struct gz_cache *c, struct gz_page *p)
     pthread_mutex_lock(&c->lock);
     struct table *t = atomic_load_explicit(&c->table, memory_order_relaxed);
     if (t->bytes + page_bytes(p) > c->max_bytes && t->count > 0) {
-        rebuild(c, t, t->mask + 1, keep_half, 0);
+        rebuild(c, t, t->mask + 1, keep_three_quarters, 0);
         t = atomic_load_explicit(&c->table, memory_order_relaxed);
     }
     if ((t->count + 1) * 2 > t->mask + 1) {

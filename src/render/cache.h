@@ -40,7 +40,8 @@ struct gz_page {
     char etag[24];            /* weak, e.g. W/"1f2e3d4c5b6a7980" */
     size_t etag_len;
     struct gz_str body[GZ_ENC_COUNT]; /* a variant is {NULL,0} when it was not
-                                         smaller than identity */
+                                         smaller than identity; the identity
+                                         body is NUL-terminated */
 };
 
 /* Builds a page from rendered bytes (copied), with compressed variants

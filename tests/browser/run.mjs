@@ -23,6 +23,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(new URL(import.meta.url).pathname);
 const HARD_LIMIT_MS = 100_000;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
@@ -149,7 +150,11 @@ async function startServer(gazette, db, port, theme) {
     const args = ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), '--threads', '1',
         '--set', `site.url=${base}`];
     if (theme) args.push('--theme', theme);
-    const child = spawn(gazette, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Sanitizer builds: the project's LeakSanitizer suppressions (h2o's own
+    // free lists) unless the caller set options already.
+    const env = { ...process.env };
+    env.LSAN_OPTIONS ??= `suppressions=${path.join(here, '..', 'lsan.supp')}:print_suppressions=0`;
+    const child = spawn(gazette, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let log = '';
     child.stdout.on('data', (d) => (log += d));
     child.stderr.on('data', (d) => (log += d));
