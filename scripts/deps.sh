@@ -37,14 +37,17 @@ if [ -n "$missing" ]; then
     $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-# Browser tests: playwright-core drives Debian's chromium; never download a browser.
+# Browser tests: playwright-core drives Debian's chromium; never download a
+# browser. Reinstalled whenever package-lock.json changes.
 if [ "$want_browser" = 1 ]; then
-    root=$(cd "$(dirname "$0")/.." && pwd)
-    if [ ! -d "$root/tests/browser/node_modules/playwright-core" ] ||
-       [ ! -d "$root/tests/browser/node_modules/axe-core" ]; then
-        echo "deps: installing browser test packages (npm)"
-        (cd "$root/tests/browser" &&
-            PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --silent >/dev/null)
+    dir=$(cd "$(dirname "$0")/.." && pwd)/tests/browser
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    have=$(cat "$dir/node_modules/.gazette-lock" 2>/dev/null || true)
+    if [ "$want" != "$have" ]; then
+        echo "deps: installing browser test packages (npm ci)"
+        (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+            npm ci --no-audit --no-fund --silent >/dev/null)
+        echo "$want" >"$dir/node_modules/.gazette-lock"
     fi
 fi
 exit 0

@@ -98,22 +98,22 @@ int gz_cli_config(struct gz_config *cfg, const struct gz_opt *opts, size_t nopts
     char err[512];
     gz_config_defaults(cfg);
     const char *file = gz_cli_opt(opts, nopts, "config");
-    if (file && gz_config_load(cfg, file, err, sizeof err)) {
-        fprintf(stderr, "gazette: %s\n", err);
-        return -1;
-    }
     const char *db = gz_cli_opt(opts, nopts, "db");
-    if (db && gz_config_set(cfg, "store.db", db, err, sizeof err)) {
+    if ((file && gz_config_load(cfg, file, err, sizeof err)) ||
+        (db && gz_config_set(cfg, "store.db", db, err, sizeof err))) {
         fprintf(stderr, "gazette: %s\n", err);
-        return -1;
+        goto fail;
     }
     for (size_t i = 0; i < nopts; i++)
         for (size_t j = 0; !strcmp(opts[i].name, "set") && j < opts[i].nvalues; j++)
             if (apply_set(cfg, opts[i].values[j]))
-                return -1;
+                goto fail;
     if (gz_config_validate(cfg, err, sizeof err)) {
         fprintf(stderr, "gazette: %s\n", err);
-        return -1;
+        goto fail;
     }
     return 0;
+fail:
+    gz_config_clear(cfg);
+    return -1;
 }

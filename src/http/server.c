@@ -117,7 +117,11 @@ out:
 
 /* ---- listeners and loops -------------------------------------------------- */
 
-static int bind_listener(const char *host, int port, int *fd_out, char *err, size_t errlen)
+/* Binds one listening socket. With reuseport, several sockets share the
+ * port (one per event loop; the kernel spreads connections); without it,
+ * the bind fails if anything listens there already. */
+static int bind_listener(const char *host, int port, int reuseport, int *fd_out, char *err,
+                         size_t errlen)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
@@ -132,7 +136,7 @@ static int bind_listener(const char *host, int port, int *fd_out, char *err, siz
     int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int on = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) ||
+        (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on)) ||
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) ||
         bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 4096)) {
         snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
@@ -144,6 +148,18 @@ static int bind_listener(const char *host, int port, int *fd_out, char *err, siz
     freeaddrinfo(res);
     *fd_out = fd;
     return GZ_OK;
+}
+
+/* SO_REUSEPORT would let a second gazette (same user) share a port already
+ * served, splitting the traffic silently. A plain bind first proves the
+ * port free. */
+static int check_port_free(const char *host, int port, char *err, size_t errlen)
+{
+    int fd;
+    int rc = bind_listener(host, port, 0, &fd, err, errlen);
+    if (rc == GZ_OK)
+        close(fd);
+    return rc;
 }
 
 static void on_accept(h2o_socket_t *listener, const char *error)
@@ -248,11 +264,15 @@ int gz_server_new(const struct gz_config *cfg, const struct gz_server_hooks *hoo
     d->server = s;
 
     s->workers = gz_xcalloc(s->nworkers, sizeof(*s->workers));
+    if (check_port_free(cfg->listen, cfg->port, err, errlen)) {
+        gz_server_free(s);
+        return GZ_EIO;
+    }
     for (size_t i = 0; i < s->nworkers; i++) {
         s->workers[i].index = i;
         s->workers[i].server = s;
         s->workers[i].listen_fd = -1;
-        if (bind_listener(cfg->listen, cfg->port, &s->workers[i].listen_fd, err, errlen)) {
+        if (bind_listener(cfg->listen, cfg->port, 1, &s->workers[i].listen_fd, err, errlen)) {
             gz_server_free(s);
             return GZ_EIO;
         }

@@ -3,6 +3,7 @@
  * one transaction, notices content changes, and refreshes the blocks when
  * "New Articles" or "Most viewed" changed. It is the only writer of views. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,11 @@ void gz_flusher_tick(struct gz_site *site)
     if (refresh_lists(site, now) || content_changed ||
         !atomic_load_explicit(&site->blocks, memory_order_acquire))
         gz_blocks_refresh(site, st);
-    gz_qsbr_reclaim(site->qsbr);
+    /* Evicted pages are freed here, in bulk, and leave holes that malloc
+     * keeps; giving those pages back keeps RSS near the cache budget rather
+     * than at its high-water mark. */
+    if (gz_qsbr_reclaim(site->qsbr) > 0)
+        malloc_trim(0);
 }
 
 static void *flusher_main(void *arg)
