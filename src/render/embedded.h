@@ -5,11 +5,7 @@
 
 #include <stddef.h>
 
-struct gz_embedded_file {
-    const char *path;           /* relative to the theme root, e.g. "assets/style.css" */
-    const unsigned char *bytes; /* followed by one NUL byte not counted in len */
-    size_t len;
-};
+#include "core/embed.h"
 
 extern const struct gz_embedded_file gz_theme_default_files[];
 extern const size_t gz_theme_default_count;

@@ -1059,8 +1059,8 @@ static int read_user_version(struct sqlite_store *s, int64_t *version, char *err
 /* Applies one migration in its own transaction. The version is read again
  * under the write lock: another process opening the same file at the same
  * moment may have applied it first. */
-static int apply_migration(struct sqlite_store *s, const struct gz_store_migration *m,
-                           char *err, size_t errlen)
+static int apply_migration(struct sqlite_store *s, int version, const char *name,
+                           const char *sql, char *err, size_t errlen)
 {
     char set_version[64];
     int64_t have;
@@ -1068,26 +1068,25 @@ static int apply_migration(struct sqlite_store *s, const struct gz_store_migrati
     if (rc != GZ_OK)
         return rc;
     rc = read_user_version(s, &have, err, errlen);
-    if (rc == GZ_OK && have < m->version) {
-        rc = exec_sql(s, m->sql, m->name, err, errlen);
+    if (rc == GZ_OK && have < version) {
+        rc = exec_sql(s, sql, name, err, errlen);
         /* PRAGMA takes no bound parameters; the number is our own constant. */
-        snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", m->version);
+        snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", version);
         if (rc == GZ_OK)
-            rc = exec_sql(s, set_version, m->name, err, errlen);
+            rc = exec_sql(s, set_version, name, err, errlen);
     }
     if (rc == GZ_OK)
-        rc = exec_sql(s, "COMMIT", m->name, err, errlen);
+        rc = exec_sql(s, "COMMIT", name, err, errlen);
     if (rc != GZ_OK && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     if (rc == GZ_OK)
-        gz_info("store: applied migration %s", m->name);
+        gz_info("store: applied migration %s", name);
     return rc;
 }
 
 static int migrate(struct sqlite_store *s, char *err, size_t errlen)
 {
-    size_t n = gz_store_sqlite_nmigrations;
-    int known = n ? gz_store_sqlite_migrations[n - 1].version : 0;
+    int known = (int)gz_store_migration_count;
     int64_t have;
     int rc = read_user_version(s, &have, err, errlen);
     if (rc != GZ_OK)
@@ -1099,9 +1098,18 @@ static int migrate(struct sqlite_store *s, char *err, size_t errlen)
                  (long long)have, known);
         return GZ_EINVAL;
     }
-    for (size_t i = 0; i < n && rc == GZ_OK; i++)
-        if (gz_store_sqlite_migrations[i].version > have)
-            rc = apply_migration(s, &gz_store_sqlite_migrations[i], err, errlen);
+    for (size_t i = 0; i < gz_store_migration_count && rc == GZ_OK; i++) {
+        const struct gz_embedded_file *f = &gz_store_migration_files[i];
+        int version = (int)i + 1;
+        if (gz_store_migration_version(f->path) != version) {
+            /* A build mistake, not a database problem. */
+            snprintf(err, errlen, "migration %s is out of order (expected version %d)",
+                     f->path, version);
+            return GZ_EINVAL;
+        }
+        if (version > have)
+            rc = apply_migration(s, version, f->path, (const char *)f->bytes, err, errlen);
+    }
     return rc;
 }
 

@@ -59,3 +59,12 @@ void gz_teaser_list_clear(struct gz_teaser_list *l)
     free(l->items);
     memset(l, 0, sizeof *l);
 }
+
+int gz_store_migration_version(const char *name)
+{
+    int64_t v;
+    size_t digits = strspn(name, "0123456789");
+    if (digits == 0 || name[digits] != '_' || gz_parse_i64(name, digits, 1, 9999, &v))
+        return -1;
+    return (int)v;
+}

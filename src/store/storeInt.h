@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "core/embed.h"
 #include "store/store.h"
 
 /* Opens (creating if needed) the SQLite database at `path` and applies
@@ -11,15 +12,13 @@
 int gz_store_sqlite_open(const char *path, struct gz_store **out, char *err,
                          size_t errlen);
 
-/* One schema step. Versions run 1, 2, 3, ... without gaps; the database
- * records the last one applied in PRAGMA user_version. */
-struct gz_store_migration {
-    int version;
-    const char *name; /* file name under src/store/migrations/ */
-    const char *sql;
-};
+/* The schema migrations: src/store/migrations/NNNN_what.sql, embedded in
+ * the binary in order (src/store/meson.build); NNNN is the schema version,
+ * 1, 2, 3, ... without gaps. */
+extern const struct gz_embedded_file gz_store_migration_files[];
+extern const size_t gz_store_migration_count;
 
-extern const struct gz_store_migration gz_store_sqlite_migrations[];
-extern const size_t gz_store_sqlite_nmigrations;
+/* The version of a migration file ("0002_what.sql" is 2), or -1. */
+int gz_store_migration_version(const char *name);
 
 #endif
