@@ -37,6 +37,7 @@ static const struct setting settings[] = {
     S("site", "lang", site_lang),
     S("site", "theme", theme_dir),
     I("site", "per_page", per_page, 1, 100),
+    I("site", "sections", sections, 0, 20),
     I("site", "teaser_words", teaser_words, 5, 200),
     I("blocks", "new_count", new_count, 1, 50),
     I("blocks", "top_count", top_count, 1, 50),
@@ -67,6 +68,7 @@ void gz_config_defaults(struct gz_config *c)
     set_str(&c->site_url, "http://127.0.0.1:8080");
     set_str(&c->site_lang, "en");
     c->per_page = 10;
+    c->sections = 6;
     c->teaser_words = 30;
     c->new_count = 5;
     c->top_count = 5;

@@ -21,6 +21,7 @@ struct gz_config {
     char *site_lang;        /* [site] lang: default language */
     char *theme_dir;        /* [site] theme: folder overriding the default theme */
     int per_page;           /* [site] per_page: articles per list page */
+    int sections;           /* [site] sections: sections (tags) in the navigation */
     int teaser_words;       /* [site] teaser_words */
     int new_count;          /* [blocks] new_count: entries in New Articles */
     int top_count;          /* [blocks] top_count: entries in Most viewed */

@@ -72,8 +72,7 @@ static struct gz_val *article_values(struct gz_arena *ar, const struct gz_articl
     for (size_t i = 0; i < a->ntags; i++) {
         struct gz_val *tag = gz_val_obj(ar);
         gz_obj_set_str(tag, "name", a->tags[i]);
-        /* Tag pages come with the discovery work; until then, no link. */
-        gz_obj_set_str(tag, "url", "");
+        gz_obj_set_str(tag, "url", gz_arena_printf(ar, "/tag/%s", a->tag_slugs[i]));
         gz_list_push(tags, tag);
     }
     gz_obj_set(o, "tags", tags);

@@ -11,11 +11,32 @@ void gz_blocks_free(void *p)
     struct gz_blocks *b = p;
     if (b) {
         free(b->html);
+        gz_tag_list_clear(&b->sections);
         free(b);
     }
 }
 
-int gz_blocks_refresh(struct gz_site *site, struct gz_store *store)
+/* The sections depend on content only, and counting them is a scan of every
+ * article's tags: redo it when content changed, else copy the last ones. */
+static int load_sections(struct gz_site *site, struct gz_store *store, int content_changed,
+                         int64_t now, struct gz_tag_list *out)
+{
+    const struct gz_blocks *last = atomic_load_explicit(&site->blocks, memory_order_acquire);
+    if (content_changed || !last)
+        return site->cfg->sections > 0
+                   ? store->ops->tags_top(store, now, (size_t)site->cfg->sections, out)
+                   : GZ_OK;
+    out->len = last->sections.len;
+    out->items = gz_xcalloc(out->len, sizeof(*out->items));
+    for (size_t i = 0; i < out->len; i++) {
+        out->items[i] = last->sections.items[i];
+        out->items[i].name = gz_xstrdup(last->sections.items[i].name);
+        out->items[i].slug = gz_xstrdup(last->sections.items[i].slug);
+    }
+    return GZ_OK;
+}
+
+int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_changed)
 {
     const struct gz_config *cfg = site->cfg;
     struct gz_teaser_list latest = {0}, top = {0};
@@ -27,6 +48,9 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store)
     int rc = store->ops->article_teasers(store, site->latest_ids, site->nlatest, now, &latest);
     if (!rc)
         rc = store->ops->article_teasers(store, site->top_ids, site->ntop, now, &top);
+    struct gz_tag_list sections = {0};
+    if (!rc)
+        rc = load_sections(site, store, content_changed, now, &sections);
     if (rc)
         goto out;
     struct gz_val *ctx = gz_val_obj(&ar);
@@ -47,12 +71,15 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store)
     b->len = out.len;
     b->html = gz_buf_take(&out);
     b->version = atomic_load(&site->blocks_version) + 1;
+    b->sections = sections;
+    sections = (struct gz_tag_list){0};
     struct gz_blocks *old = atomic_exchange_explicit(&site->blocks, b, memory_order_acq_rel);
     /* Pages rendered from now on carry the new version; older ones are stale. */
     atomic_store_explicit(&site->blocks_version, b->version, memory_order_release);
     if (old)
         gz_qsbr_retire(site->qsbr, old, gz_blocks_free);
 out:
+    gz_tag_list_clear(&sections);
     gz_teaser_list_clear(&latest);
     gz_teaser_list_clear(&top);
     gz_buf_free(&out);

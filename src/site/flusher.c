@@ -108,7 +108,9 @@ static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
     return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
 }
 
-/* Re-reads the lists behind the blocks; returns 1 when either changed. */
+enum { LATEST_CHANGED = 1, TOP_CHANGED = 2 };
+
+/* Re-reads the lists behind the blocks; returns which changed. */
 static int refresh_lists(struct gz_site *site, int64_t now)
 {
     const struct gz_config *cfg = site->cfg;
@@ -123,7 +125,7 @@ static int refresh_lists(struct gz_site *site, int64_t now)
         if (!same_ids(ids, n, site->latest_ids, site->nlatest)) {
             memcpy(site->latest_ids, ids, n * sizeof(*ids));
             site->nlatest = n;
-            changed = 1;
+            changed |= LATEST_CHANGED;
         }
         gz_teaser_list_clear(&latest);
     }
@@ -136,7 +138,7 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     if (!same_ids(top, n, site->top_ids, site->ntop)) {
         memcpy(site->top_ids, top, n * sizeof(*top));
         site->ntop = n;
-        changed = 1;
+        changed |= TOP_CHANGED;
     }
     return changed;
 }
@@ -158,9 +160,11 @@ void gz_flusher_tick(struct gz_site *site)
         site->change_seq = seq;
         free(ids);
     }
-    if (refresh_lists(site, now) || content_changed ||
-        !atomic_load_explicit(&site->blocks, memory_order_acquire))
-        gz_blocks_refresh(site, st);
+    /* A scheduled article going live changes New Articles (and may add a
+     * section) without any edit. */
+    int lists = refresh_lists(site, now);
+    if (lists || content_changed || !atomic_load_explicit(&site->blocks, memory_order_acquire))
+        gz_blocks_refresh(site, st, content_changed || (lists & LATEST_CHANGED));
     /* Evicted pages are freed here, in bulk, and leave holes that malloc
      * keeps; giving those pages back keeps RSS near the cache budget rather
      * than at its high-water mark. */

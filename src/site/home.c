@@ -4,21 +4,17 @@
 
 #include "site/siteInt.h"
 
-/* 0 for "/", N for "/page/N" (N >= 2), -1 for any other path. */
+/* 1 for "/", N for "/page/N", -1 for any other path. */
 static int64_t page_number(struct gz_str path)
 {
     if (path.len == 1 && path.p[0] == '/')
         return 1;
-    static const char prefix[] = "/page/";
-    size_t n = sizeof(prefix) - 1;
-    int64_t page;
-    if (path.len <= n || memcmp(path.p, prefix, n) ||
-        gz_parse_i64(path.p + n, path.len - n, 2, 1000000, &page) || path.p[n] == '+')
+    if (path.len < 2 || path.p[0] != '/' || path.p[1] != 'p')
         return -1;
-    return page;
+    return gz_list_page_number(path);
 }
 
-static char *page_path(struct gz_arena *a, int64_t page)
+static char *page_path(struct gz_arena *a, int64_t page, const void *unused)
 {
     return page == 1 ? "/" : gz_arena_printf(a, "/page/%lld", (long long)page);
 }
@@ -46,19 +42,9 @@ static struct gz_page *render_home(struct gz_site *site, struct gz_request *r,
     const char *title = page == 1 ? cfg->site_title
                                   : gz_arena_printf(ar, "%s — page %lld", cfg->site_title,
                                                     (long long)page);
-    struct gz_val *ctx = gz_page_context(site, ar, title, NULL, page_path(ar, page), NULL,
-                                         version);
-    gz_obj_set(ctx, "articles", gz_teaser_values(ar, &list, cfg));
-    struct gz_val *pg = gz_val_obj(ar);
-    gz_obj_set_int(pg, "page", page);
-    gz_obj_set_int(pg, "pages", pages);
-    if (page > 1)
-        gz_obj_set_str(pg, "prev_url", page_path(ar, page - 1));
-    if (page < pages)
-        gz_obj_set_str(pg, "next_url", page_path(ar, page + 1));
-    if (pages > 1)
-        gz_obj_set(ctx, "pagination", pg);
-    gz_obj_set_bool(ctx, "is_first_page", page == 1);
+    struct gz_val *ctx = gz_page_context(site, ar, title, NULL, page_path(ar, page, NULL),
+                                         NULL, version);
+    gz_list_values(ctx, ar, &list, page, pages, page_path, NULL, cfg);
     out = gz_page_render(site, "home.html", ctx, r->path.p, r->path.len, 200);
     if (!out)
         gz_http_send_error(r, 500, "Internal Server Error");

@@ -57,6 +57,53 @@ struct gz_val *gz_teaser_values(struct gz_arena *a, const struct gz_teaser_list 
     return list;
 }
 
+static void add_nav(struct gz_val *nav, struct gz_arena *a, const char *title,
+                    const char *url, const char *current_path)
+{
+    struct gz_val *item = gz_val_obj(a);
+    gz_obj_set_str(item, "title", title);
+    gz_obj_set_str(item, "url", url);
+    /* A section is current on its own pages (/tag/x and /tag/x/page/N). */
+    size_t n = strlen(url);
+    int current = current_path && !strncmp(current_path, url, n) &&
+                  (current_path[n] == '\0' || (n > 1 && current_path[n] == '/'));
+    gz_obj_set_bool(item, "current", current);
+    gz_list_push(nav, item);
+}
+
+void gz_list_values(struct gz_val *ctx, struct gz_arena *a, const struct gz_teaser_list *l,
+                    int64_t page, int64_t pages,
+                    char *(*page_path)(struct gz_arena *, int64_t, const void *),
+                    const void *arg, const struct gz_config *cfg)
+{
+    gz_obj_set(ctx, "articles", gz_teaser_values(a, l, cfg));
+    gz_obj_set_bool(ctx, "is_first_page", page == 1);
+    if (pages <= 1)
+        return;
+    struct gz_val *pg = gz_val_obj(a);
+    gz_obj_set_int(pg, "page", page);
+    gz_obj_set_int(pg, "pages", pages);
+    if (page > 1)
+        gz_obj_set_str(pg, "prev_url", page_path(a, page - 1, arg));
+    if (page < pages)
+        gz_obj_set_str(pg, "next_url", page_path(a, page + 1, arg));
+    gz_obj_set(ctx, "pagination", pg);
+}
+
+int64_t gz_list_page_number(struct gz_str rest)
+{
+    static const char prefix[] = "/page/";
+    size_t n = sizeof(prefix) - 1;
+    int64_t page;
+    if (rest.len == 0)
+        return 1;
+    /* Page 1 has one address only: the list's own. */
+    if (rest.len <= n || memcmp(rest.p, prefix, n) || rest.p[n] == '+' ||
+        gz_parse_i64(rest.p + n, rest.len - n, 2, 1000000, &page))
+        return -1;
+    return page;
+}
+
 struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
                                const char *page_title, const char *lang,
                                const char *canonical_path, const char *description,
@@ -77,24 +124,24 @@ struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
     gz_obj_set_str(ctx, "lang", lang ? lang : cfg->site_lang);
     gz_obj_set_str(ctx, "dir", gz_lang_dir(lang ? lang : cfg->site_lang));
     gz_obj_set_str(ctx, "assets_version", site->assets_version);
-    gz_obj_set_str(ctx, "canonical_url",
-                   gz_arena_printf(a, "%s%s", cfg->site_url, canonical_path));
+    if (canonical_path) /* none on error pages */
+        gz_obj_set_str(ctx, "canonical_url",
+                       gz_arena_printf(a, "%s%s", cfg->site_url, canonical_path));
     gz_obj_set_str(ctx, "meta_description", description ? description : cfg->site_description);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     gz_obj_set_int(ctx, "year", tm.tm_year + 1900);
 
+    /* The blocks are read once here; the page records their version. */
+    struct gz_blocks *b = atomic_load_explicit(&site->blocks, memory_order_acquire);
     struct gz_val *nav = gz_val_list(a);
-    struct gz_val *home = gz_val_obj(a);
-    gz_obj_set_str(home, "title", "Home");
-    gz_obj_set_str(home, "url", "/");
-    gz_obj_set_bool(home, "current", canonical_path && !strcmp(canonical_path, "/"));
-    gz_list_push(nav, home);
+    add_nav(nav, a, "Home", "/", canonical_path);
+    for (size_t i = 0; b && i < b->sections.len; i++)
+        add_nav(nav, a, b->sections.items[i].name,
+                gz_arena_printf(a, "/tag/%s", b->sections.items[i].slug), canonical_path);
     gz_obj_set(ctx, "nav", nav);
 
-    /* The sidebar is read once here; the page records its version. */
-    struct gz_blocks *b = atomic_load_explicit(&site->blocks, memory_order_acquire);
     gz_obj_set_strn(ctx, "sidebar", b ? b->html : "", b ? b->len : 0);
     *blocks_version = b ? b->version : 0;
     return ctx;

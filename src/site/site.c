@@ -90,6 +90,7 @@ int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
         goto fail;
     gz_server_add_handler(site->server, gz_site_article, site);
     gz_server_add_handler(site->server, gz_site_home, site);
+    gz_server_add_handler(site->server, gz_site_tag, site);
     gz_server_add_handler(site->server, gz_site_assets, site);
     gz_server_add_handler(site->server, gz_site_health, site);
     gz_server_add_handler(site->server, gz_site_fallback, site);

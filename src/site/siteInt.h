@@ -22,6 +22,7 @@ struct gz_blocks {
     uint64_t version;
     char *html;
     size_t len;
+    struct gz_tag_list sections; /* the navigation: tags with most articles */
 };
 
 /* Per event-loop state. Owned by its worker thread. */
@@ -74,8 +75,9 @@ void gz_flusher_stop(struct gz_site *site);
 /* One flush: collect, aggregate, write, refresh the blocks. */
 void gz_flusher_tick(struct gz_site *site);
 
-/* blocks.c: renders the sidebar from the flusher's lists; publishes it. */
-int gz_blocks_refresh(struct gz_site *site, struct gz_store *store);
+/* blocks.c: renders the sidebar from the flusher's lists and publishes it
+ * with the sections (re-read from the store when content changed). */
+int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_changed);
 void gz_blocks_free(void *blocks);
 
 /* pages.c: view models shared by the pages. */
@@ -85,6 +87,15 @@ struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
                                uint64_t *blocks_version);
 struct gz_val *gz_teaser_values(struct gz_arena *a, const struct gz_teaser_list *l,
                                 const struct gz_config *cfg);
+/* Renders a list page (home, section): the articles, and pagination when
+ * there is more than one page. page_path(arena, n, arg) gives page n's path. */
+void gz_list_values(struct gz_val *ctx, struct gz_arena *a, const struct gz_teaser_list *l,
+                    int64_t page, int64_t pages,
+                    char *(*page_path)(struct gz_arena *, int64_t, const void *),
+                    const void *arg, const struct gz_config *cfg);
+/* Parses the "/page/N" suffix of a list page's path: 1 for "", N for
+ * "/page/N" (N >= 2), -1 for anything else. */
+int64_t gz_list_page_number(struct gz_str rest);
 /* "/YYYY/MM/slug" (slug not encoded: links are UTF-8 IRIs). */
 char *gz_article_path(struct gz_arena *a, const char *slug, int64_t published_at);
 const char *gz_lang_dir(const char *lang);
@@ -100,6 +111,7 @@ int gz_site_health(void *site, struct gz_request *r);
 int gz_site_assets(void *site, struct gz_request *r);
 int gz_site_home(void *site, struct gz_request *r);
 int gz_site_article(void *site, struct gz_request *r);
+int gz_site_tag(void *site, struct gz_request *r);
 /* Serves the cached page for r's path, rendering it with render() when it is
  * missing or stale. render returns a new page (one reference, which the cache
  * takes), or NULL after answering the request itself (404, redirect). */

@@ -45,6 +45,10 @@ enum stmt_id {
     ST_TAG_FIND,
     ST_TAG_SLUG_OWNER,
     ST_TAG_INSERT,
+    ST_TAGS_TOP,
+    ST_TAG_BY_SLUG,
+    ST_TAG_ARTICLES,
+    ST_TAG_COUNT,
     ST_LATEST,
     ST_COUNT_PUBLISHED,
     ST_TEASER,
@@ -74,6 +78,8 @@ enum stmt_id {
 /* Published means status 1 (GZ_STATUS_PUBLISHED) and a publication time
  * that has come; ?1 is now. */
 #define PUBLISHED "status = 1 AND published_at <= ?1"
+/* The same, after "a." in a join. */
+#define PUBLISHED_A "status = 1 AND a.published_at <= ?1"
 
 static const char *const stmt_sql[ST_COUNT] = {
     /* A write transaction takes the write lock up front, so two writers
@@ -99,7 +105,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ARTICLE_GET] = ARTICLE_COLUMNS "WHERE a.id = ?1",
     [ST_ARTICLE_GET_BY_SLUG] = ARTICLE_COLUMNS "WHERE a.slug = ?1",
     [ST_ARTICLE_TAGS] =
-        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+        "SELECT t.name, t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id "
         "WHERE at.article_id = ?1 ORDER BY at.position",
     [ST_ARTICLE_TAGS_DELETE] = "DELETE FROM article_tags WHERE article_id = ?1",
     /* OR IGNORE: a tag listed twice keeps its first position. */
@@ -108,6 +114,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_TAG_FIND] = "SELECT id FROM tags WHERE name = ?1",
     [ST_TAG_SLUG_OWNER] = "SELECT id FROM tags WHERE slug = ?1",
     [ST_TAG_INSERT] = "INSERT INTO tags (name, slug) VALUES (?1, ?2)",
+    [ST_TAGS_TOP] = "SELECT t.id, t.name, t.slug, count(*) AS n FROM article_tags at "
+                    "JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id "
+                    "WHERE a." PUBLISHED_A " GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?2",
+    [ST_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
+    [ST_TAG_ARTICLES] = "SELECT a.id, a.slug, a.title, a.teaser, a.lang, a.published_at "
+                        "FROM article_tags at JOIN articles a ON a.id = at.article_id "
+                        "WHERE at.tag_id = ?2 AND a." PUBLISHED_A " ORDER BY "
+                        "a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4",
+    [ST_TAG_COUNT] = "SELECT count(*) FROM article_tags at JOIN articles a ON "
+                     "a.id = at.article_id WHERE at.tag_id = ?2 AND a." PUBLISHED_A,
     [ST_LATEST] = TEASER_COLUMNS "WHERE " PUBLISHED " ORDER BY published_at DESC, "
                                  "id DESC LIMIT ?2 OFFSET ?3",
     [ST_COUNT_PUBLISHED] = "SELECT count(*) FROM articles WHERE " PUBLISHED,
@@ -631,8 +647,10 @@ static int load_tags(struct sqlite_store *s, struct gz_article *out)
         if (out->ntags == cap) {
             cap = cap ? cap * 2 : 4;
             out->tags = gz_xrealloc(out->tags, cap * sizeof *out->tags);
+            out->tag_slugs = gz_xrealloc(out->tag_slugs, cap * sizeof *out->tag_slugs);
         }
-        out->tags[out->ntags++] = column_dup(st, 0);
+        out->tags[out->ntags] = column_dup(st, 0);
+        out->tag_slugs[out->ntags++] = column_dup(st, 1);
     }
     rc = rc == SQLITE_DONE ? GZ_OK : fail(s, "reading article tags");
     done(st);
@@ -837,6 +855,101 @@ static int sqlite_article_max_id(struct gz_store *gs, int64_t *out)
 {
     struct sqlite_store *s = from(gs);
     return step_i64(s, s->stmt[ST_MAX_ID], "reading the highest article id", out);
+}
+
+/* ---- tags ---- */
+
+static void fill_tag(sqlite3_stmt *st, struct gz_tag *t)
+{
+    t->id = sqlite3_column_int64(st, 0);
+    t->name = column_dup(st, 1);
+    t->slug = column_dup(st, 2);
+}
+
+static int sqlite_tags_top(struct gz_store *gs, int64_t now, size_t limit,
+                           struct gz_tag_list *out)
+{
+    struct sqlite_store *s = from(gs);
+    sqlite3_stmt *st = s->stmt[ST_TAGS_TOP];
+    int rc = SQLITE_OK;
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    bind_i64(st, 1, now, &rc);
+    bind_i64(st, 2, clamp_size(limit), &rc);
+    if ((rc = bound(s, st, rc, "binding a tag query")))
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->len == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->items = gz_xrealloc(out->items, cap * sizeof *out->items);
+        }
+        struct gz_tag *t = &out->items[out->len++];
+        fill_tag(st, t);
+        t->count = sqlite3_column_int64(st, 3);
+    }
+    rc = rc == SQLITE_DONE ? GZ_OK : fail(s, "reading tags");
+    done(st);
+    if (rc != GZ_OK)
+        gz_tag_list_clear(out);
+    return rc;
+}
+
+static int sqlite_tag_get_by_slug(struct gz_store *gs, const char *slug, struct gz_tag *out)
+{
+    struct sqlite_store *s = from(gs);
+    sqlite3_stmt *st = s->stmt[ST_TAG_BY_SLUG];
+    int rc = SQLITE_OK;
+    memset(out, 0, sizeof *out);
+    if (!slug)
+        return GZ_EINVAL;
+    bind_text(st, 1, slug, &rc);
+    if ((rc = bound(s, st, rc, "binding a tag slug")))
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        fill_tag(st, out);
+        rc = GZ_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? GZ_ENOTFOUND : fail(s, "reading a tag");
+    }
+    done(st);
+    return rc;
+}
+
+/* The page and the count are read in one snapshot, so they agree. */
+static int sqlite_tag_articles(struct gz_store *gs, int64_t tag_id, int64_t now,
+                               size_t offset, size_t limit, struct gz_teaser_list *out,
+                               int64_t *total)
+{
+    struct sqlite_store *s = from(gs);
+    sqlite3_stmt *page = s->stmt[ST_TAG_ARTICLES], *count = s->stmt[ST_TAG_COUNT];
+    int started, rc = SQLITE_OK;
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    bind_i64(page, 1, now, &rc);
+    bind_i64(page, 2, tag_id, &rc);
+    bind_i64(page, 3, clamp_size(limit), &rc);
+    bind_i64(page, 4, clamp_size(offset), &rc);
+    bind_i64(count, 1, now, &rc);
+    bind_i64(count, 2, tag_id, &rc);
+    if (rc != SQLITE_OK) {
+        done(count);
+        return bound(s, page, rc, "binding a tag page");
+    }
+    if ((rc = read_begin(s, &started)) != GZ_OK) {
+        done(page);
+        done(count);
+        return rc;
+    }
+    rc = collect_teasers(s, page, out, &cap);
+    if (rc == GZ_OK)
+        rc = step_i64(s, count, "counting a tag's articles", total);
+    else
+        done(count);
+    read_end(s, started);
+    if (rc != GZ_OK)
+        gz_teaser_list_clear(out);
+    return rc;
 }
 
 /* ---- authors ---- */
@@ -1155,6 +1268,9 @@ static const struct gz_store_ops sqlite_ops = {
     .article_teasers = sqlite_article_teasers,
     .changes_since = sqlite_changes_since,
     .article_max_id = sqlite_article_max_id,
+    .tags_top = sqlite_tags_top,
+    .tag_get_by_slug = sqlite_tag_get_by_slug,
+    .tag_articles = sqlite_tag_articles,
     .author_ensure = sqlite_author_ensure,
     .views_add = sqlite_views_add,
     .views_load = sqlite_views_load,

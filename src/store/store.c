@@ -39,10 +39,33 @@ void gz_article_clear(struct gz_article *a)
     free(a->teaser);
     free(a->lang);
     free(a->author_name);
-    for (size_t i = 0; i < a->ntags; i++)
+    for (size_t i = 0; i < a->ntags; i++) {
         free(a->tags[i]);
+        if (a->tag_slugs)
+            free(a->tag_slugs[i]);
+    }
     free(a->tags);
+    free(a->tag_slugs);
     memset(a, 0, sizeof *a);
+}
+
+void gz_tag_clear(struct gz_tag *t)
+{
+    if (!t)
+        return;
+    free(t->name);
+    free(t->slug);
+    memset(t, 0, sizeof *t);
+}
+
+void gz_tag_list_clear(struct gz_tag_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->len; i++)
+        gz_tag_clear(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
 }
 
 void gz_teaser_list_clear(struct gz_teaser_list *l)

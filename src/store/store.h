@@ -7,7 +7,8 @@
  * in WAL mode lets readers run beside the one writer).
  *
  * Strings handed out in result structs are heap-allocated and owned by the
- * struct; release them with gz_article_clear() / gz_teaser_list_clear().
+ * struct; release them with gz_article_clear(), gz_teaser_list_clear(),
+ * gz_tag_clear() or gz_tag_list_clear().
  * Times are Unix seconds (UTC). */
 #ifndef GZ_STORE_H
 #define GZ_STORE_H
@@ -39,7 +40,21 @@ struct gz_article {
     int64_t author_id;    /* 0 when none */
     char *author_name;    /* filled by reads; ignored by writes */
     char **tags;          /* tag names; filled by reads and used by writes */
+    char **tag_slugs;     /* the tags' slugs, same order; filled by reads only */
     size_t ntags;
+};
+
+/* A tag, which the site shows as a section. */
+struct gz_tag {
+    int64_t id;
+    char *name;
+    char *slug;
+    int64_t count; /* published articles with the tag (tags_top only) */
+};
+
+struct gz_tag_list {
+    struct gz_tag *items;
+    size_t len;
 };
 
 /* A lightweight row for lists and blocks: no body. */
@@ -102,6 +117,15 @@ struct gz_store_ops {
     /* The highest article id (0 when none). */
     int (*article_max_id)(struct gz_store *s, int64_t *out);
 
+    /* Tags with the most published articles first (ties by name). */
+    int (*tags_top)(struct gz_store *s, int64_t now, size_t limit, struct gz_tag_list *out);
+    /* The tag with this slug; GZ_ENOTFOUND when none. */
+    int (*tag_get_by_slug)(struct gz_store *s, const char *slug, struct gz_tag *out);
+    /* Published articles with the tag, newest first, skipping offset; *total
+     * counts all of them. */
+    int (*tag_articles)(struct gz_store *s, int64_t tag_id, int64_t now, size_t offset,
+                        size_t limit, struct gz_teaser_list *out, int64_t *total);
+
     /* Finds the author by name or creates one; sets *id. */
     int (*author_ensure)(struct gz_store *s, const char *name, int64_t *id);
 
@@ -141,5 +165,7 @@ static inline void gz_store_close(struct gz_store *s)
 
 void gz_article_clear(struct gz_article *a);
 void gz_teaser_list_clear(struct gz_teaser_list *l);
+void gz_tag_clear(struct gz_tag *t);
+void gz_tag_list_clear(struct gz_tag_list *l);
 
 #endif

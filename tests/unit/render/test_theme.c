@@ -305,6 +305,27 @@ static void test_article_rtl_and_empty_fields(void **state)
     assert_null(strstr(html, "class=\"tags\""));
 }
 
+static void test_tag_page(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(gz_theme_load(NULL, &f->theme, f->err, sizeof(f->err)), GZ_OK);
+    struct gz_val *ctx = page_ctx(&f->arena, "en", "ltr", render_sidebar(f));
+    struct gz_val *tag = gz_val_obj(&f->arena);
+    gz_obj_set_str(tag, "name", "Science & Tech");
+    gz_obj_set_str(tag, "url", "/tag/science-tech");
+    gz_obj_set(ctx, "tag", tag);
+    struct gz_val *articles = gz_val_list(&f->arena);
+    gz_list_push(articles, entry(&f->arena, "Probe lands", "/a/probe", "en", "ltr"));
+    gz_obj_set(ctx, "articles", articles);
+    gz_obj_set_bool(ctx, "is_first_page", true);
+    const char *html = render(f, "tag.html", ctx);
+    assert_page_basics(html);
+    assert_non_null(strstr(html, "<h1 class=\"page-heading\">Science &amp; Tech</h1>"));
+    assert_non_null(strstr(html, "<a href=\"/a/probe\">Probe lands</a>"));
+    /* One page: no pagination at all. */
+    assert_null(strstr(html, "class=\"pagination\""));
+}
+
 static void test_home_page(void **state)
 {
     struct fixture *f = *state;
@@ -461,6 +482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_article_rtl_and_empty_fields, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_home_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_404_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_override_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_override_asset_changes_etag, setup,

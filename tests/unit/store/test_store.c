@@ -801,12 +801,88 @@ static void test_bulk_save(void **state)
     gz_teaser_list_clear(&l);
 }
 
+
+/* ---- tags (sections) ---- */
+
+static int64_t save_with_tags(struct gz_store *s, const char *slug, enum gz_status status,
+                              int64_t published_at, const char *const *tags, size_t n)
+{
+    struct gz_article a;
+    article_init(&a, slug, slug);
+    a.status = status;
+    a.published_at = published_at;
+    set_tags(&a, tags, n);
+    assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+    int64_t id = a.id;
+    gz_article_clear(&a);
+    return id;
+}
+
+static void test_tags_sections(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    const char *world_sport[] = {"World", "Sport"}, *world[] = {"World"};
+    const char *science[] = {"Science & Tech"};
+    int64_t a1 = save_with_tags(s, "a1", GZ_STATUS_PUBLISHED, NOW - 300, world_sport, 2);
+    int64_t a2 = save_with_tags(s, "a2", GZ_STATUS_PUBLISHED, NOW - 200, world, 1);
+    save_with_tags(s, "draft", GZ_STATUS_DRAFT, 0, world, 1);
+    save_with_tags(s, "future", GZ_STATUS_PUBLISHED, NOW + 500, science, 1);
+    int64_t a3 = save_with_tags(s, "a3", GZ_STATUS_PUBLISHED, NOW - 100, world_sport, 2);
+
+    /* Most articles first; only published ones count; the future-only
+     * tag is not a section yet. */
+    struct gz_tag_list top;
+    assert_int_equal(s->ops->tags_top(s, NOW, 10, &top), GZ_OK);
+    assert_int_equal(top.len, 2);
+    assert_string_equal(top.items[0].name, "World");
+    assert_string_equal(top.items[0].slug, "world");
+    assert_int_equal(top.items[0].count, 3);
+    assert_string_equal(top.items[1].name, "Sport");
+    assert_int_equal(top.items[1].count, 2);
+    gz_tag_list_clear(&top);
+    assert_int_equal(s->ops->tags_top(s, NOW, 1, &top), GZ_OK);
+    assert_int_equal(top.len, 1);
+    gz_tag_list_clear(&top);
+
+    struct gz_tag tag;
+    assert_int_equal(s->ops->tag_get_by_slug(s, "nope", &tag), GZ_ENOTFOUND);
+    assert_int_equal(s->ops->tag_get_by_slug(s, "science-tech", &tag), GZ_OK);
+    assert_string_equal(tag.name, "Science & Tech");
+    gz_tag_clear(&tag);
+    assert_int_equal(s->ops->tag_get_by_slug(s, "world", &tag), GZ_OK);
+
+    /* Newest first, paged, the total counting every published one. */
+    struct gz_teaser_list l;
+    int64_t total = 0;
+    assert_int_equal(s->ops->tag_articles(s, tag.id, NOW, 0, 2, &l, &total), GZ_OK);
+    assert_int_equal(total, 3);
+    assert_int_equal(l.len, 2);
+    assert_int_equal(l.items[0].id, a3);
+    assert_int_equal(l.items[1].id, a2);
+    gz_teaser_list_clear(&l);
+    assert_int_equal(s->ops->tag_articles(s, tag.id, NOW, 2, 2, &l, &total), GZ_OK);
+    assert_int_equal(l.len, 1);
+    assert_int_equal(l.items[0].id, a1);
+    gz_teaser_list_clear(&l);
+    gz_tag_clear(&tag);
+
+    /* Reads carry each tag's slug beside its name. */
+    struct gz_article a;
+    assert_int_equal(s->ops->article_get(s, a1, &a), GZ_OK);
+    assert_int_equal(a.ntags, 2);
+    assert_string_equal(a.tags[1], "Sport");
+    assert_string_equal(a.tag_slugs[1], "sport");
+    gz_article_clear(&a);
+}
+
 int main(void)
 {
     /* Keep the run quiet: migrations log at info level. */
     gz_log_set_level(GZ_LOG_WARN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrations_applied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tags_sections, setup, teardown),
         cmocka_unit_test(test_migration_numbering),
         cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),

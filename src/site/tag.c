@@ -1,0 +1,93 @@
+/* Section pages: /tag/SLUG and /tag/SLUG/page/N, the articles of one tag,
+ * newest first. */
+#include <string.h>
+#include <time.h>
+
+#include "site/siteInt.h"
+
+static const char prefix[] = "/tag/";
+#define PREFIX_LEN (sizeof(prefix) - 1)
+
+/* Splits the path into the tag's slug and its page number; 0 when the path
+ * is not a section page. */
+static int parse_path(struct gz_str path, struct gz_str *slug, int64_t *page)
+{
+    if (path.len <= PREFIX_LEN || memcmp(path.p, prefix, PREFIX_LEN))
+        return 0;
+    slug->p = path.p + PREFIX_LEN;
+    const char *end = memchr(slug->p, '/', path.len - PREFIX_LEN);
+    slug->len = end ? (size_t)(end - slug->p) : path.len - PREFIX_LEN;
+    struct gz_str rest = {slug->p + slug->len, path.len - PREFIX_LEN - slug->len};
+    *page = gz_list_page_number(rest);
+    return slug->len > 0 && *page > 0;
+}
+
+static char *page_path(struct gz_arena *a, int64_t page, const void *slug)
+{
+    if (page == 1)
+        return gz_arena_printf(a, "%s%s", prefix, (const char *)slug);
+    return gz_arena_printf(a, "%s%s/page/%lld", prefix, (const char *)slug, (long long)page);
+}
+
+static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
+                                  uint64_t *version)
+{
+    const struct gz_config *cfg = site->cfg;
+    struct gz_arena *ar = &r->worker->arena;
+    struct gz_store *store = gz_site_thread_of(site, r)->store;
+    struct gz_str slug;
+    int64_t page, total = 0;
+    parse_path(r->path, &slug, &page);
+    struct gz_tag tag = {0};
+    struct gz_teaser_list list = {0};
+    struct gz_page *out = NULL;
+    size_t per = (size_t)cfg->per_page;
+    char *slugz = gz_arena_strndup(ar, slug.p, slug.len);
+    int rc = store->ops->tag_get_by_slug(store, slugz, &tag);
+    if (rc == GZ_OK)
+        rc = store->ops->tag_articles(store, tag.id, time(NULL), (size_t)(page - 1) * per,
+                                      per, &list, &total);
+    if (rc && rc != GZ_ENOTFOUND) {
+        gz_http_send_error(r, 500, "Internal Server Error");
+        goto out;
+    }
+    int64_t pages = (total + (int64_t)per - 1) / (int64_t)per;
+    /* An unknown tag, or one with nothing published yet, is not a page. */
+    if (rc || page > pages) {
+        gz_site_not_found(site, r);
+        goto out;
+    }
+    const char *title = page == 1 ? gz_arena_printf(ar, "%s — %s", tag.name, cfg->site_title)
+                                  : gz_arena_printf(ar, "%s, page %lld — %s", tag.name,
+                                                    (long long)page, cfg->site_title);
+    struct gz_val *ctx = gz_page_context(site, ar, title, NULL, page_path(ar, page, slugz),
+                                         NULL, version);
+    struct gz_val *t = gz_val_obj(ar);
+    gz_obj_set_str(t, "name", gz_arena_strdup(ar, tag.name));
+    gz_obj_set_str(t, "url", page_path(ar, 1, slugz));
+    gz_obj_set_int(t, "count", total);
+    gz_obj_set(ctx, "tag", t);
+    gz_list_values(ctx, ar, &list, page, pages, page_path, slugz, cfg);
+    out = gz_page_render(site, "tag.html", ctx, r->path.p, r->path.len, 200);
+    if (!out)
+        gz_http_send_error(r, 500, "Internal Server Error");
+out:
+    gz_tag_clear(&tag);
+    gz_teaser_list_clear(&list);
+    return out;
+}
+
+int gz_site_tag(void *arg, struct gz_request *r)
+{
+    struct gz_str slug;
+    int64_t page;
+    if (r->path.len <= PREFIX_LEN || memcmp(r->path.p, prefix, PREFIX_LEN))
+        return GZ_DECLINED;
+    if (!gz_site_method_ok(r))
+        return GZ_OK;
+    if (!parse_path(r->path, &slug, &page)) {
+        gz_site_not_found(arg, r);
+        return GZ_OK;
+    }
+    return gz_site_serve_cached(arg, r, render_tag);
+}
