@@ -97,6 +97,9 @@ int gz_theme_check_path(const char *path, size_t len)
 
 static void slot_clear(struct asset_slot *s)
 {
+    if (s->pub.page)
+        gz_page_unref(s->pub.page);
+    s->pub.page = NULL;
     free((char *)s->pub.path);
     free((char *)s->pub.etag);
     free(s->owned_bytes);
@@ -131,6 +134,7 @@ static int asset_put(struct gz_theme *t, const char *path, const unsigned char *
     slot->pub.len = len;
     slot->pub.content_type = content_type_of(path);
     slot->pub.etag = gz_xstrdup(etag);
+    slot->pub.page = NULL; /* made once every asset is in (assets_finish) */
     slot->owned_bytes = owned;
     return GZ_OK;
 }
@@ -142,13 +146,22 @@ static int slot_cmp(const void *a, const void *b)
 }
 
 /* Sorts assets for bsearch and derives the version from every etag. */
+/* Text compresses; images and fonts are compressed already. */
+static int compressible(const char *content_type)
+{
+    return !strncmp(content_type, "text/", 5) || strstr(content_type, "json") ||
+           strstr(content_type, "javascript") || strstr(content_type, "svg");
+}
+
 static void assets_finish(struct gz_theme *t)
 {
     if (t->nassets)
         qsort(t->assets, t->nassets, sizeof(*t->assets), slot_cmp);
     uint64_t h = FNV_OFFSET;
     for (size_t i = 0; i < t->nassets; i++) {
-        const struct gz_asset *a = &t->assets[i].pub;
+        struct gz_asset *a = &t->assets[i].pub;
+        a->page = gz_page_new(a->path, strlen(a->path), 200, a->content_type,
+                              (const char *)a->bytes, a->len, compressible(a->content_type));
         h = fnv1a(h, a->path, strlen(a->path) + 1);
         h = fnv1a(h, a->etag, strlen(a->etag));
     }

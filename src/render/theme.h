@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "render/cache.h"
 #include "render/template.h"
 
 /* One static file served under /assets/. Owned by its theme. */
@@ -15,6 +16,8 @@ struct gz_asset {
     size_t len;
     const char *content_type; /* from the extension */
     const char *etag;         /* quoted hex hash of the bytes, e.g. "\"9f..\"" */
+    struct gz_page *page;     /* the bytes ready to send, with gzip and brotli
+                                 variants for text types (render/cache.h) */
 };
 
 struct gz_theme;

@@ -187,3 +187,20 @@ def test_assets():
         check(400 <= r.status < 500, "%s: status %d" % (path, r.status))
         for secret in (b"TOP-SECRET", b"root:"):
             check(secret not in r.body, "%s: served a file outside assets/" % path)
+
+
+def test_assets_compressed():
+    site = Site("assetgz")
+    srv = site.serve()
+    plain = srv.get("/assets/style.css")
+    check_eq(plain.status, 200, "style.css")
+    check(plain.header("content-encoding") is None, "identity without Accept-Encoding")
+    gz = srv.get("/assets/style.css", headers={"Accept-Encoding": "gzip"})
+    check_eq(gz.header("content-encoding"), "gzip", "gzip for a stylesheet")
+    import gzip as gzip_module
+    check_eq(gzip_module.decompress(gz.body), plain.body, "gzip decodes to the stylesheet")
+    check(len(gz.body) < len(plain.body) / 2, "gzip is smaller")
+    check("Accept-Encoding" in (gz.header("vary") or ""), "Vary on a compressed asset")
+    versioned = srv.get("/assets/style.css?v=1")
+    check("immutable" in (versioned.header("cache-control") or ""), "versioned: immutable")
+    check("max-age=300" in (plain.header("cache-control") or ""), "unversioned: short")
