@@ -18,10 +18,13 @@
 
 #include "core/core.h"
 
+/* A scheduled article is PUBLISHED with a published_at in the future: it
+ * goes live by itself when that time comes, with no job to run (every read
+ * of published articles compares published_at with now). */
 enum gz_status {
     GZ_STATUS_DRAFT = 0,
     GZ_STATUS_PUBLISHED = 1,
-    GZ_STATUS_SCHEDULED = 2,   /* published_at is in the future */
+    GZ_STATUS_SCHEDULED = 2, /* not written by gazette; kept off the site */
     GZ_STATUS_UNPUBLISHED = 3,
 };
 

@@ -1,0 +1,153 @@
+/* Private to the SQLite backend of the store (src/store/sqlite*.c): the
+ * handle, its prepared statements and the helpers its files share.
+ *
+ * sqlite.c holds the statements' SQL, these helpers, transactions, open and
+ * close, and the table of operations; sqlite_articles.c the article, tag
+ * and author operations; sqlite_views.c the view and setting operations. */
+#ifndef GZ_SQLITE_INT_H
+#define GZ_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/* The prepared statements of a handle, by name; their SQL is stmt_sql in
+ * sqlite.c. */
+enum stmt_id {
+    ST_BEGIN,
+    ST_BEGIN_READ,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
+    ST_SEQ_BUMP,
+    ST_SEQ_GET,
+    ST_SLUG_OWNER,
+    ST_ARTICLE_INSERT,
+    ST_ARTICLE_UPDATE,
+    ST_ARTICLE_GET,
+    ST_ARTICLE_GET_BY_SLUG,
+    ST_ARTICLE_TAGS,
+    ST_ARTICLE_TAGS_DELETE,
+    ST_ARTICLE_TAG_INSERT,
+    ST_TAG_FIND,
+    ST_TAG_SLUG_OWNER,
+    ST_TAG_INSERT,
+    ST_TAGS_TOP,
+    ST_TAG_BY_SLUG,
+    ST_TAG_ARTICLES,
+    ST_TAG_COUNT,
+    ST_LATEST,
+    ST_COUNT_PUBLISHED,
+    ST_TEASER,
+    ST_CHANGES,
+    ST_MAX_ID,
+    ST_AUTHOR_FIND,
+    ST_AUTHOR_INSERT,
+    ST_VIEWS_DAILY_ADD,
+    ST_VIEWS_HOURLY_ADD,
+    ST_VIEWS_PRUNE,
+    ST_VIEWS_DAILY_ALL,
+    ST_VIEWS_HOURLY_SINCE,
+    ST_VIEWS_TOTAL_ONE,
+    ST_VIEWS_TOTAL_ALL,
+    ST_SETTING_GET,
+    ST_SETTING_SET,
+    ST_COUNT
+};
+
+/* Owned by whoever called gz_store_open; freed by close. */
+struct sqlite_store {
+    struct gz_store base; /* first: a struct gz_store * points here */
+    sqlite3 *db;
+    sqlite3_stmt *stmt[ST_COUNT];
+    int depth; /* open transaction levels: 1 is BEGIN, above are savepoints */
+};
+
+static inline struct sqlite_store *from(struct gz_store *gs)
+{
+    return (struct sqlite_store *)gs;
+}
+
+/* Makes a statement ready for its next use: reset, bindings cleared. */
+static inline void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* ---- helpers (sqlite.c) ---- */
+
+/* Logs the database's last error and returns GZ_EIO. */
+int gz_sqlite_fail(struct sqlite_store *s, const char *what);
+
+/* Binders that stop at the first failure; *rc (start it at SQLITE_OK)
+ * collects it, and gz_sqlite_bound checks it. A NULL text binds "". The
+ * text is bound SQLITE_STATIC: it must outlive the statement's use. */
+void gz_sqlite_bind_text(sqlite3_stmt *st, int i, const char *v, int *rc);
+void gz_sqlite_bind_i64(sqlite3_stmt *st, int i, int64_t v, int *rc);
+
+/* Checks the binders' collected result; resets the statement on failure. */
+int gz_sqlite_bound(struct sqlite_store *s, sqlite3_stmt *st, int rc, const char *what);
+
+/* Runs a bound statement that returns no rows, then resets it. */
+int gz_sqlite_step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what);
+
+/* Runs a bound statement whose first row's first column is the answer,
+ * then resets it; GZ_ENOTFOUND when there is no row. */
+int gz_sqlite_step_i64(struct sqlite_store *s, sqlite3_stmt *st, const char *what,
+                       int64_t *out);
+
+/* A heap-allocated copy of column i of the current row ("" for NULL). */
+char *gz_sqlite_column_dup(sqlite3_stmt *st, int i);
+
+/* Transactions. depth 0: none; 1: BEGIN IMMEDIATE; deeper levels are
+ * savepoints, so a save inside a bulk load can fail alone. A failed commit
+ * has already rolled its level back. */
+int gz_sqlite_tx_begin(struct sqlite_store *s);
+int gz_sqlite_tx_commit(struct sqlite_store *s);
+int gz_sqlite_tx_rollback(struct sqlite_store *s);
+
+/* Wraps a read of several statements in one snapshot, unless a transaction
+ * is already open; pass *started on to gz_sqlite_read_end. */
+int gz_sqlite_read_begin(struct sqlite_store *s, int *started);
+void gz_sqlite_read_end(struct sqlite_store *s, int started);
+
+/* ---- operations ----
+ * Each has the contract of the struct gz_store_ops member of the same name
+ * (store.h); sqlite.c puts them in the table. */
+
+/* sqlite_articles.c */
+int gz_sqlite_article_save(struct gz_store *gs, struct gz_article *a);
+int gz_sqlite_article_get(struct gz_store *gs, int64_t id, struct gz_article *out);
+int gz_sqlite_article_get_by_slug(struct gz_store *gs, const char *slug,
+                                  struct gz_article *out);
+int gz_sqlite_article_latest(struct gz_store *gs, int64_t now, size_t offset,
+                             size_t limit, struct gz_teaser_list *out);
+int gz_sqlite_article_count_published(struct gz_store *gs, int64_t now, int64_t *out);
+int gz_sqlite_article_teasers(struct gz_store *gs, const int64_t *ids, size_t n,
+                              int64_t now, struct gz_teaser_list *out);
+int gz_sqlite_changes_since(struct gz_store *gs, int64_t since, int64_t **ids, size_t *n,
+                            int64_t *seq);
+int gz_sqlite_article_max_id(struct gz_store *gs, int64_t *out);
+int gz_sqlite_tags_top(struct gz_store *gs, int64_t now, size_t limit,
+                       struct gz_tag_list *out);
+int gz_sqlite_tag_get_by_slug(struct gz_store *gs, const char *slug, struct gz_tag *out);
+int gz_sqlite_tag_articles(struct gz_store *gs, int64_t tag_id, int64_t now,
+                           size_t offset, size_t limit, struct gz_teaser_list *out,
+                           int64_t *total);
+int gz_sqlite_author_ensure(struct gz_store *gs, const char *name, int64_t *id);
+
+/* sqlite_views.c */
+int gz_sqlite_views_add(struct gz_store *gs, const struct gz_view_delta *d, size_t n,
+                        int64_t prune_before_hour);
+int gz_sqlite_views_load(struct gz_store *gs, int64_t since_hour, gz_views_row_cb cb,
+                         void *ctx);
+int gz_sqlite_views_total(struct gz_store *gs, int64_t article_id, int64_t *out);
+int gz_sqlite_setting_get(struct gz_store *gs, const char *key, char **value);
+int gz_sqlite_setting_set(struct gz_store *gs, const char *key, const char *value);
+
+#endif
