@@ -44,6 +44,10 @@ static const struct setting settings[] = {
     S("blocks", "window", window),
     I("views", "flush_ms", flush_ms, 10, 60000),
     Z("cache", "max_mb", cache_mb, 1, 1 << 20),
+    S("log", "access", access_log),
+    S("log", "error", error_log),
+    S("log", "level", log_level),
+    S("metrics", "allow", metrics_allow),
 };
 
 static void set_str(char **field, const char *v)
@@ -75,6 +79,10 @@ void gz_config_defaults(struct gz_config *c)
     set_str(&c->window, "all");
     c->flush_ms = 1000;
     c->cache_mb = 48;
+    set_str(&c->access_log, "off");
+    set_str(&c->error_log, "stderr");
+    set_str(&c->log_level, "info");
+    set_str(&c->metrics_allow, "127.0.0.0/8, ::1/128");
 }
 
 void gz_config_clear(struct gz_config *c)

@@ -28,6 +28,10 @@ struct gz_config {
     char *window;           /* [blocks] window: all, 24h, 7d or 30d */
     int flush_ms;           /* [views] flush_ms: view flush interval */
     size_t cache_mb;        /* [cache] max_mb: page cache budget */
+    char *access_log;       /* [log] access: "off", "stdout" or a file path */
+    char *error_log;        /* [log] error: "stderr" or a file path */
+    char *log_level;        /* [log] level: debug, info, warn or error */
+    char *metrics_allow;    /* [metrics] allow: addresses (CIDR) that may read /metrics */
 };
 
 /* Fills c with the defaults. */
