@@ -8,7 +8,7 @@ DEMO_DIR   ?= demo
 DEMO_N     ?= 2000
 GAZETTE     = $(BUILD)/src/cli/gazette
 
-.PHONY: all deps build run test unit bench clean format
+.PHONY: all deps build run test unit bench fuzz clean format
 
 all: build
 
@@ -37,6 +37,18 @@ test: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	tests/run.sh $(ASAN_BUILD)
 
+# Each fuzz target for FUZZ_SECONDS (libFuzzer, clang, ASan+UBSan). Crashes
+# land in fuzz/regress/, which `make test` replays.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debugoptimized -Dfuzz=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD)
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: deps
 	bench/http.sh
 	bench/memory.sh
@@ -45,4 +57,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

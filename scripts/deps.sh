@@ -7,8 +7,10 @@ set -eu
 PKGS="build-essential pkg-config meson ninja-build
 libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libmd4c-dev
 libmd4c-html0-dev libgumbo-dev libjansson-dev libsodium-dev libbrotli-dev
-zlib1g-dev libinih-dev libcmocka-dev
-python3 curl brotli wrk nginx-light procps"
+zlib1g-dev libcmocka-dev
+python3 curl brotli wrk nginx-light procps
+systemd logrotate openssl groff-base
+clang libclang-rt-14-dev"
 BROWSER_PKGS="chromium nodejs npm"
 
 want_browser=1

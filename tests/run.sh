@@ -32,6 +32,8 @@ tail -n 12 "$out/unit.log"
 log="$root/$build/meson-logs/testlog.txt"
 up=$(grep -hoE '\[  PASSED  \] [0-9]+' "$log" | awk '{s += $4} END {print s + 0}')
 uf=$(grep -hoE '\[  FAILED  \] [0-9]+ test' "$log" | awk '{s += $4} END {print s + 0}')
+# Fuzz replays (fuzz/replay.c) count each input replayed as one test.
+up=$((up + $(grep -hE '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{s += $1} END {print s + 0}')))
 # A test program that crashed (sanitizer abort) prints no cmocka summary.
 if [ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
 echo "$up passed, $uf failed" >"$out/unit.count"

@@ -66,10 +66,15 @@ static void replace(char **field, const char *v)
 
 static void set_tags(struct gz_article *a, const char *list)
 {
-    for (size_t i = 0; i < a->ntags; i++)
+    for (size_t i = 0; i < a->ntags; i++) {
         free(a->tags[i]);
+        if (a->tag_slugs)
+            free(a->tag_slugs[i]);
+    }
     free(a->tags);
+    free(a->tag_slugs); /* the store recomputes slugs from names */
     a->tags = NULL;
+    a->tag_slugs = NULL;
     a->ntags = 0;
     const char *p = list;
     while (*p) {

@@ -11,20 +11,31 @@
 /* Exit codes. */
 enum { GZ_EXIT_OK = 0, GZ_EXIT_FAIL = 1, GZ_EXIT_USAGE = 2 };
 
+/* Values one option may be given (repeatable options). */
+#define GZ_OPT_MAX 32
+
 /* One option a command accepts: "--name VALUE" or "--name=VALUE", or a flag
- * ("--name") when has_value is 0. */
+ * ("--name") when has_value is 0. An option with a setting ("http.port")
+ * sets that setting; the one entry with any_setting takes the flag of every
+ * setting of the table in core/config.c ("--http-port 8080"). */
 struct gz_opt {
     const char *name;
     int has_value;
     const char *help;
-    const char *value; /* filled by gz_cli_parse: the last one given; "1" for a flag */
-    const char *values[16]; /* every value given, for repeatable options */
+    const char *setting; /* "section.key" this option sets, or NULL */
+    int any_setting;     /* takes --SECTION-KEY for every setting */
+    /* Filled by gz_cli_parse: */
+    const char *value;              /* the last one given; "1" for a flag */
+    const char *values[GZ_OPT_MAX]; /* every value given, for repeatable options */
+    int order[GZ_OPT_MAX];          /* argv index of each: flags apply in that order */
+    int which[GZ_OPT_MAX];          /* any_setting: the setting of each value */
     size_t nvalues;
 };
 
 /* Parses argv[1..] against opts; positional arguments go to pos (at most
- * maxpos). --help prints usage and returns 1 (the caller exits 0). Errors are
- * printed; returns -1. Returns 0 on success. */
+ * maxpos). --help prints usage and returns 1 (the caller exits 0), and so
+ * does --help-man, which prints the options as troff for the man page.
+ * Errors are printed; returns -1. Returns 0 on success. */
 int gz_cli_parse(int argc, char **argv, const char *usage, struct gz_opt *opts,
                  size_t nopts, const char **pos, size_t maxpos, size_t *npos);
 const char *gz_cli_opt(const struct gz_opt *opts, size_t nopts, const char *name);
@@ -33,16 +44,57 @@ const char *gz_cli_opt(const struct gz_opt *opts, size_t nopts, const char *name
     {                                                                                    \
         .name = (n), .has_value = (v), .help = (h)                                       \
     }
+/* An option that sets one setting, e.g. serve's --port for http.port. */
+#define GZ_OPT_SETTING(n, s, h)                                                          \
+    {                                                                                    \
+        .name = (n), .has_value = 1, .help = (h), .setting = (s)                         \
+    }
 
-/* The options every command that opens a site takes (--config, --db, --set). */
+/* The options every command that opens a site takes: --config, --db, --set
+ * and --SECTION-KEY for every setting. */
 #define GZ_CLI_SITE_OPTS                                                                 \
-    GZ_OPT("config", 1, "INI file with the site's settings"),                            \
-        GZ_OPT("db", 1, "database file (default gazette.db)"),                           \
-        GZ_OPT("set", 1, "SECTION.KEY=VALUE, any setting (repeatable: last wins)")
+    GZ_OPT("config", 1, "INI file with the site's settings (default: $GAZETTE_CONFIG)"), \
+        GZ_OPT_SETTING("db", "store.db", "database file (default gazette.db)"),          \
+        GZ_OPT("set", 1, "SECTION.KEY=VALUE, any setting (repeatable)"),                 \
+    {                                                                                    \
+        .name = "SECTION-KEY", .has_value = 1, .any_setting = 1,                         \
+        .help = "any setting, e.g. --http-port 8080 (see 'gazette config show')"         \
+    }
 
-/* Builds the configuration: defaults, then --config, then --db and --set.
- * Prints errors; returns 0 or -1. */
+/* serve's short flags (also taken by `config show`, to show what serve
+ * would use). */
+#define GZ_CLI_SERVE_OPTS                                                                \
+    GZ_OPT_SETTING("listen", "http.listen", "address to listen on (default 127.0.0.1)"), \
+        GZ_OPT_SETTING("port", "http.port", "TCP port (default 8080)"),                  \
+        GZ_OPT_SETTING("threads", "http.threads",                                        \
+                       "event loops (default: one per core)"),                           \
+        GZ_OPT_SETTING("window", "blocks.window",                                        \
+                       "Most viewed window: all, 24h, 7d or 30d (default all)"),         \
+        GZ_OPT_SETTING(                                                                  \
+            "theme", "site.theme",                                                       \
+            "folder whose templates/ and assets/ override the default theme"),           \
+        GZ_OPT_SETTING("flush-ms", "views.flush_ms",                                     \
+                       "view flush interval in milliseconds (default 1000)")
+
+/* Builds the configuration, each layer over the one before: defaults, the
+ * file (--config, else $GAZETTE_CONFIG), GAZETTE_* environment variables,
+ * then the setting flags (--db, --set, --SECTION-KEY, serve's --port...) in
+ * command-line order. Prints every problem; returns 0 or -1 (cfg cleared). */
 int gz_cli_config(struct gz_config *cfg, const struct gz_opt *opts, size_t nopts);
+
+/* One subcommand of main.c's table, which is also the man page's source. */
+struct gz_cli_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+/* man.c: prints gazette(1) in troff, from the command table, each
+ * command's options (run with --help-man) and the settings table. Returns
+ * an exit code. */
+int gz_cli_man(const struct gz_cli_command *cmds, size_t n);
+/* Prints one command's usage and options as troff (for --help-man). */
+void gz_cli_man_options(const char *usage, const struct gz_opt *opts, size_t nopts);
 
 /* article_opts.c: what new, edit and publish share. */
 struct gz_article;
@@ -81,5 +133,7 @@ int gz_cmd_edit(int argc, char **argv);
 int gz_cmd_publish(int argc, char **argv);
 int gz_cmd_unpublish(int argc, char **argv);
 int gz_cmd_list(int argc, char **argv);
+int gz_cmd_config(int argc, char **argv);
+int gz_cmd_migrate(int argc, char **argv);
 
 #endif

@@ -4,13 +4,8 @@
 
 #include "cli/cli.h"
 
-struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *help;
-};
-
-static const struct command commands[] = {
+/* Also the source of the man page: `gazette help --man` (man.c). */
+static const struct gz_cli_command commands[] = {
     {"serve", gz_cmd_serve, "serve the site over HTTP"},
     {"init", gz_cmd_init, "create a new, empty site database"},
     {"demo", gz_cmd_demo, "fill a site with generated demo articles and views"},
@@ -19,6 +14,8 @@ static const struct command commands[] = {
     {"publish", gz_cmd_publish, "publish an article now or at a given time"},
     {"unpublish", gz_cmd_unpublish, "take an article off the site"},
     {"list", gz_cmd_list, "list articles"},
+    {"config", gz_cmd_config, "check a configuration file, or show the settings in effect"},
+    {"migrate", gz_cmd_migrate, "apply pending database schema migrations (--dry-run)"},
 };
 
 static void usage(FILE *f)
@@ -35,6 +32,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return GZ_EXIT_USAGE;
     }
+    if (argc > 2 && !strcmp(argv[1], "help") && !strcmp(argv[2], "--man"))
+        return gz_cli_man(commands, sizeof(commands) / sizeof(commands[0]));
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);

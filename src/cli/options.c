@@ -1,5 +1,7 @@
-/* Option parsing shared by the commands. */
+/* Option parsing shared by the commands, and the configuration they build
+ * from defaults, a file, the environment and flags. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -16,6 +18,27 @@ static void print_usage(const char *usage, const struct gz_opt *opts, size_t nop
     printf("  %-22s %s\n", "--help", "show this help");
 }
 
+/* The option named name[0..nlen): one of opts by its name, else the
+ * any_setting entry when name is a setting's flag (*which gets the
+ * setting). NULL when there is none. */
+static struct gz_opt *lookup(struct gz_opt *opts, size_t nopts, const char *name,
+                             size_t nlen, int *which)
+{
+    struct gz_opt *any = NULL;
+    *which = -1;
+    for (size_t j = 0; j < nopts; j++) {
+        if (opts[j].any_setting) {
+            any = &opts[j];
+            continue;
+        }
+        if (strlen(opts[j].name) == nlen && !strncmp(opts[j].name, name, nlen))
+            return &opts[j];
+    }
+    if (any && (*which = gz_config_find_flag(name, nlen)) >= 0)
+        return any;
+    return NULL;
+}
+
 int gz_cli_parse(int argc, char **argv, const char *usage, struct gz_opt *opts,
                  size_t nopts, const char **pos, size_t maxpos, size_t *npos)
 {
@@ -24,6 +47,10 @@ int gz_cli_parse(int argc, char **argv, const char *usage, struct gz_opt *opts,
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             print_usage(usage, opts, nopts);
+            return 1;
+        }
+        if (!strcmp(arg, "--help-man")) {
+            gz_cli_man_options(usage, opts, nopts);
             return 1;
         }
         if (strncmp(arg, "--", 2) || !strcmp(arg, "-")) {
@@ -37,10 +64,8 @@ int gz_cli_parse(int argc, char **argv, const char *usage, struct gz_opt *opts,
         }
         const char *name = arg + 2, *eq = strchr(name, '=');
         size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-        struct gz_opt *o = NULL;
-        for (size_t j = 0; j < nopts; j++)
-            if (strlen(opts[j].name) == nlen && !strncmp(opts[j].name, name, nlen))
-                o = &opts[j];
+        int which;
+        struct gz_opt *o = lookup(opts, nopts, name, nlen, &which);
         if (!o) {
             fprintf(stderr, "gazette: unknown option '%s'\nusage: %s\n", arg, usage);
             return -1;
@@ -56,13 +81,15 @@ int gz_cli_parse(int argc, char **argv, const char *usage, struct gz_opt *opts,
         } else if (i + 1 < argc) {
             o->value = argv[++i];
         } else {
-            fprintf(stderr, "gazette: option --%s needs a value\n", o->name);
+            fprintf(stderr, "gazette: option --%.*s needs a value\n", (int)nlen, name);
             return -1;
         }
-        if (o->nvalues == sizeof(o->values) / sizeof(o->values[0])) {
-            fprintf(stderr, "gazette: option --%s given too often\n", o->name);
+        if (o->nvalues == GZ_OPT_MAX) {
+            fprintf(stderr, "gazette: option --%.*s given too often\n", (int)nlen, name);
             return -1;
         }
+        o->order[o->nvalues] = i;
+        o->which[o->nvalues] = which;
         o->values[o->nvalues++] = o->value;
     }
     return 0;
@@ -76,38 +103,98 @@ const char *gz_cli_opt(const struct gz_opt *opts, size_t nopts, const char *name
     return NULL;
 }
 
-static int apply_set(struct gz_config *cfg, const char *kv)
+/* ---- the configuration -------------------------------------------------- */
+
+/* Prints a report's lines, each after "gazette: ". */
+static void print_report(const struct gz_config_report *r)
 {
-    char name[64], err[256];
-    const char *eq = strchr(kv, '=');
-    if (!eq || (size_t)(eq - kv) >= sizeof name) {
-        fprintf(stderr, "gazette: --set expects SECTION.KEY=VALUE, got '%s'\n", kv);
-        return -1;
+    const char *p = r->text.p ? r->text.p : "";
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        fprintf(stderr, "gazette: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
     }
-    memcpy(name, kv, (size_t)(eq - kv));
-    name[eq - kv] = '\0';
-    if (gz_config_set(cfg, name, eq + 1, err, sizeof err)) {
-        fprintf(stderr, "gazette: %s\n", err);
+}
+
+/* One setting given on the command line. */
+struct flag {
+    int order;              /* argv index */
+    const struct gz_opt *o; /* the option it came with */
+    size_t k;               /* which of o's values */
+};
+
+static int apply_flag(struct gz_config *cfg, const struct flag *f)
+{
+    const struct gz_opt *o = f->o;
+    const char *v = o->values[f->k];
+    char name[64], source[64], err[512];
+    struct gz_config_info info;
+    if (o->setting) {
+        snprintf(name, sizeof name, "%s", o->setting);
+        snprintf(source, sizeof source, "--%s", o->name);
+    } else if (o->any_setting) {
+        gz_config_describe((size_t)o->which[f->k], &info);
+        snprintf(name, sizeof name, "%s", info.name);
+        snprintf(source, sizeof source, "--%s", info.flag);
+    } else { /* --set SECTION.KEY=VALUE */
+        const char *eq = strchr(v, '=');
+        if (!eq || (size_t)(eq - v) >= sizeof name) {
+            fprintf(stderr, "gazette: --set expects SECTION.KEY=VALUE, got '%s'\n", v);
+            return -1;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
+        snprintf(source, sizeof source, "--set");
+        v = eq + 1;
+    }
+    if (gz_config_set_from(cfg, name, v, source, err, sizeof err)) {
+        fprintf(stderr, "gazette: %s: %s\n", source, err);
         return -1;
     }
     return 0;
 }
 
+/* Applies the setting flags in the order they were given: the last wins. */
+static int apply_flags(struct gz_config *cfg, const struct gz_opt *opts, size_t nopts)
+{
+    struct flag flags[64];
+    size_t n = 0;
+    for (size_t i = 0; i < nopts; i++) {
+        int sets = opts[i].setting || opts[i].any_setting || !strcmp(opts[i].name, "set");
+        for (size_t k = 0; sets && k < opts[i].nvalues; k++) {
+            if (n == GZ_COUNTOF(flags)) {
+                fprintf(stderr, "gazette: too many settings on the command line\n");
+                return -1;
+            }
+            struct flag f = {opts[i].order[k], &opts[i], k};
+            size_t j = n++;
+            for (; j > 0 && flags[j - 1].order > f.order; j--)
+                flags[j] = flags[j - 1];
+            flags[j] = f;
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        rc |= apply_flag(cfg, &flags[i]);
+    return rc;
+}
+
 int gz_cli_config(struct gz_config *cfg, const struct gz_opt *opts, size_t nopts)
 {
     char err[512];
+    struct gz_config_report report;
+    gz_config_report_init(&report);
     gz_config_defaults(cfg);
     const char *file = gz_cli_opt(opts, nopts, "config");
-    const char *db = gz_cli_opt(opts, nopts, "db");
-    if ((file && gz_config_load(cfg, file, err, sizeof err)) ||
-        (db && gz_config_set(cfg, "store.db", db, err, sizeof err))) {
-        fprintf(stderr, "gazette: %s\n", err);
+    if (!file && (file = getenv("GAZETTE_CONFIG")) && !*file)
+        file = NULL;
+    int failed = file && gz_config_read(cfg, file, &report);
+    failed |= gz_config_env(cfg, &report) != GZ_OK;
+    print_report(&report);
+    gz_config_report_free(&report);
+    /* The flags too, so that one run reports every problem. */
+    failed |= apply_flags(cfg, opts, nopts);
+    if (failed)
         goto fail;
-    }
-    for (size_t i = 0; i < nopts; i++)
-        for (size_t j = 0; !strcmp(opts[i].name, "set") && j < opts[i].nvalues; j++)
-            if (apply_set(cfg, opts[i].values[j]))
-                goto fail;
     if (gz_config_validate(cfg, err, sizeof err)) {
         fprintf(stderr, "gazette: %s\n", err);
         goto fail;

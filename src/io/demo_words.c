@@ -412,8 +412,8 @@ static const char *const en_emphasis[] = {
     "**Update:** the {agency} confirmed the dates on {day}.",
     "The deadline for comments is _the last day of {month}_.",
     "The key figure, officials stressed, is **{big}** households.",
-    "_Correction: an earlier version of this article gave the wrong date for the "
-    "meeting._",
+    ("_Correction: an earlier version of this article gave the wrong date for the "
+     "meeting._"),
     "It is, in the words of one resident, _a very {town} kind of compromise_.",
 };
 const struct list gz_demo_en_emphasis = LIST(en_emphasis);
@@ -651,7 +651,9 @@ static const char *const ar_authors[] = {
     "ريم العطار",
 };
 
-static const struct list none = {NULL, 0};
+/* An empty list; a macro, since a const object is not a constant expression
+ * in standard C (clang refuses it as an initializer). */
+#define NONE {NULL, 0}
 
 const struct lang_data gz_demo_langs[] = {
     [LANG_EN] = {"en", LIST(en_towns), en_titles, GZ_COUNTOF(en_titles), LIST(en_authors),
@@ -659,11 +661,11 @@ const struct lang_data gz_demo_langs[] = {
                  LIST(en_quotes), LIST(en_subheads), NULL, 0, "–"},
     /* U+06F0..U+06F9, the extended Arabic-Indic digits Persian uses */
     [LANG_FA] = {"fa", LIST(fa_towns), fa_titles, GZ_COUNTOF(fa_titles), LIST(fa_authors),
-                 none, none, none, fa_topics, LIST(fa_quotes), LIST(fa_subheads), "\xdb",
+                 NONE, NONE, NONE, fa_topics, LIST(fa_quotes), LIST(fa_subheads), "\xdb",
                  0xb0, " بر "},
     /* U+0660..U+0669, Arabic-Indic digits */
     [LANG_AR] = {"ar", LIST(ar_towns), ar_titles, GZ_COUNTOF(ar_titles), LIST(ar_authors),
-                 none, none, none, ar_topics, LIST(ar_quotes), LIST(ar_subheads), "\xd9",
+                 NONE, NONE, NONE, ar_topics, LIST(ar_quotes), LIST(ar_subheads), "\xd9",
                  0xa0, " مقابل "},
 };
 

@@ -298,3 +298,11 @@ size_t gz_cache_count(struct gz_cache *c)
     pthread_mutex_unlock(&c->lock);
     return n;
 }
+
+size_t gz_cache_bytes(struct gz_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    size_t n = atomic_load_explicit(&c->table, memory_order_relaxed)->bytes;
+    pthread_mutex_unlock(&c->lock);
+    return n;
+}

@@ -73,5 +73,7 @@ void gz_cache_put(struct gz_cache *c, struct gz_page *p);
  * not an article (article_id == 0), or everything (article_id < 0). */
 void gz_cache_drop(struct gz_cache *c, int64_t article_id);
 size_t gz_cache_count(struct gz_cache *c);
+/* Bytes of the pages in the cache, as counted against max_bytes. */
+size_t gz_cache_bytes(struct gz_cache *c);
 
 #endif

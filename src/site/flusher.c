@@ -31,7 +31,8 @@ static void map_add(struct tick_map *m, int64_t id, uint64_t n)
     if ((m->len + 1) * 2 > m->cap)
         map_grow(m);
     size_t mask = m->cap - 1;
-    for (size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20 & mask;; i = (i + 1) & mask) {
+    for (size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20 & mask;;
+         i = (i + 1) & mask) {
         if (m->ids[i] == id) {
             m->counts[i] += n;
             return;
@@ -87,8 +88,10 @@ static void collect_views(struct gz_site *site, int64_t now)
     for (size_t i = 0; i < m.cap; i++) {
         if (!m.ids[i])
             continue;
+        gz_stat_add(&site->flush_stats.views_flushed, m.counts[i]);
         gz_views_add(site->views, m.ids[i], hour, m.counts[i]);
-        add_pending(site, (struct gz_view_delta){m.ids[i], day, hour, (int64_t)m.counts[i]});
+        add_pending(site,
+                    (struct gz_view_delta){m.ids[i], day, hour, (int64_t)m.counts[i]});
     }
     free(m.ids);
     free(m.counts);
@@ -96,7 +99,10 @@ static void collect_views(struct gz_site *site, int64_t now)
         return;
     struct gz_store *st = site->flush_store;
     int64_t prune = hour - GZ_VIEWS_RING_HOURS - 1;
-    if (st->ops->views_add(st, site->pending, site->npending, prune) == GZ_OK)
+    uint64_t t0 = gz_now_ns();
+    int rc = st->ops->views_add(st, site->pending, site->npending, prune);
+    gz_hist_observe(&site->flush_stats.write, gz_now_ns() - t0);
+    if (rc == GZ_OK)
         site->npending = 0;
     else
         gz_warn("views: %zu deltas kept in memory until the store accepts them",
@@ -117,7 +123,10 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     struct gz_store *st = site->flush_store;
     int changed = 0;
     struct gz_teaser_list latest = {0};
-    if (st->ops->article_latest(st, now, 0, (size_t)cfg->new_count, &latest) == GZ_OK) {
+    uint64_t t0 = gz_now_ns();
+    int rc = st->ops->article_latest(st, now, 0, (size_t)cfg->new_count, &latest);
+    gz_hist_observe(&site->flush_stats.latest, gz_now_ns() - t0);
+    if (rc == GZ_OK) {
         int64_t ids[64];
         size_t n = latest.len < 64 ? latest.len : 64;
         for (size_t i = 0; i < n; i++)
@@ -143,17 +152,57 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     return changed;
 }
 
+static void free_theme(void *theme)
+{
+    gz_theme_free(theme);
+}
+
+/* SIGHUP: loads the theme folder again. A theme that does not load is
+ * refused and the current one stays. The new one is published by a pointer
+ * swap; loops may still be rendering with the old one, so it is retired
+ * through QSBR. Returns 1 when the theme was replaced. */
+static int reload_theme(struct gz_site *site)
+{
+    const char *dir = site->cfg->theme_dir ? site->cfg->theme_dir : "(built-in only)";
+    char err[512];
+    struct gz_theme *theme;
+    if (gz_theme_load(site->cfg->theme_dir, &theme, err, sizeof err)) {
+        gz_error("theme reload from %s refused, keeping the current theme: %s", dir, err);
+        return 0;
+    }
+    char *version = gz_xstrdup(gz_theme_assets_version(theme));
+    struct gz_theme *old = atomic_exchange(&site->theme, theme);
+    char *old_version = atomic_exchange(&site->assets_version, version);
+    gz_qsbr_retire(site->qsbr, old, free_theme);
+    gz_qsbr_retire(site->qsbr, old_version, free);
+    gz_info("theme reloaded from %s", dir);
+    return 1;
+}
+
+void gz_flusher_request_reload(struct gz_site *site)
+{
+    pthread_mutex_lock(&site->flush_lock);
+    atomic_store(&site->reload_theme, 1);
+    pthread_cond_signal(&site->flush_cond);
+    pthread_mutex_unlock(&site->flush_lock);
+}
+
 void gz_flusher_tick(struct gz_site *site)
 {
+    uint64_t start = gz_now_ns();
     int64_t now = time(NULL);
     struct gz_store *st = site->flush_store;
+    int reloaded = atomic_exchange(&site->reload_theme, 0) && reload_theme(site);
     gz_views_advance(site->views, now / 3600);
     collect_views(site, now);
 
     int content_changed = 0;
     int64_t *ids = NULL, seq = site->change_seq;
     size_t n = 0;
-    if (st->ops->changes_since(st, site->change_seq, &ids, &n, &seq) == GZ_OK) {
+    uint64_t t0 = gz_now_ns();
+    int rc = st->ops->changes_since(st, site->change_seq, &ids, &n, &seq);
+    gz_hist_observe(&site->flush_stats.changes, gz_now_ns() - t0);
+    if (rc == GZ_OK) {
         for (size_t i = 0; i < n; i++)
             gz_cache_drop(site->cache, ids[i]);
         content_changed = n > 0;
@@ -163,13 +212,20 @@ void gz_flusher_tick(struct gz_site *site)
     /* A scheduled article going live changes New Articles (and may add a
      * section) without any edit. */
     int lists = refresh_lists(site, now);
-    if (lists || content_changed || !atomic_load_explicit(&site->blocks, memory_order_acquire))
-        gz_blocks_refresh(site, st, content_changed || (lists & LATEST_CHANGED));
+    /* After a theme reload, a new blocks version makes every cached page
+     * stale, so pages are rendered again with the new templates. */
+    if (lists || content_changed || reloaded ||
+        !atomic_load_explicit(&site->blocks, memory_order_acquire)) {
+        rc = gz_blocks_refresh(site, st, content_changed || (lists & LATEST_CHANGED));
+        if (rc && reloaded)
+            gz_cache_drop(site->cache, -1);
+    }
     /* Evicted pages are freed here, in bulk, and leave holes that malloc
      * keeps; giving those pages back keeps RSS near the cache budget rather
      * than at its high-water mark. */
     if (gz_qsbr_reclaim(site->qsbr) > 0)
         malloc_trim(0);
+    gz_hist_observe(&site->flush_stats.tick, gz_now_ns() - start);
 }
 
 static void *flusher_main(void *arg)
@@ -183,7 +239,8 @@ static void *flusher_main(void *arg)
         until.tv_sec += ns / 1000000000;
         until.tv_nsec = ns % 1000000000;
         int rc = 0;
-        while (!site->flusher_stop && rc != ETIMEDOUT)
+        while (!site->flusher_stop && !atomic_load(&site->reload_theme) &&
+               rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&site->flush_cond, &site->flush_lock, &until);
         pthread_mutex_unlock(&site->flush_lock);
         gz_flusher_tick(site);

@@ -39,16 +39,22 @@ static int fresh(struct gz_site *site, const struct gz_page *p)
 
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render)
 {
+    struct gz_site_stats *stats = &gz_site_thread_of(site, r)->stats;
     uint64_t hash = gz_cache_hash(r->path.p, r->path.len);
     struct gz_page *page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
-    if (!fresh(site, page)) {
+    if (fresh(site, page)) {
+        gz_stat_add(&stats->cache_hits, 1);
+    } else {
+        gz_stat_add(&stats->cache_misses, 1);
         pthread_mutex_t *lock = &site->render_locks[hash % GZ_RENDER_LOCKS];
         pthread_mutex_lock(lock);
         page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
         if (!fresh(site, page)) {
-            uint64_t version = 0;
+            uint64_t version = 0, t0 = gz_now_ns();
             page = render(site, r, &version);
+            gz_hist_observe(&stats->render, gz_now_ns() - t0);
             if (page) {
+                gz_stat_add(&stats->renders, 1);
                 page->blocks_version = version;
                 gz_cache_put(site->cache, page); /* the cache takes our reference */
             }
@@ -60,7 +66,9 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
     /* page is borrowed: valid until this loop's next quiescent state, which
      * comes after the handler returns; the send takes its own reference. */
     int status = gz_http_send_page(r, page, "no-cache");
-    if (status == 200 && !r->is_head && page->article_id > 0 && is_view(r))
+    if (status == 200 && !r->is_head && page->article_id > 0 && is_view(r)) {
         gz_counters_hit(gz_site_thread_of(site, r)->counters, page->article_id);
+        gz_stat_add(&stats->views_counted, 1);
+    }
     return GZ_OK;
 }

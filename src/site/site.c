@@ -38,6 +38,11 @@ static void quiescent(void *ctx, struct gz_worker *w)
     gz_qsbr_quiescent(site->qsbr, w->index);
 }
 
+static void reload(void *ctx)
+{
+    gz_flusher_request_reload(ctx);
+}
+
 static void on_view_row(void *ctx, int64_t id, int is_day, int64_t bucket, int64_t count)
 {
     struct gz_views *v = ctx;
@@ -67,6 +72,34 @@ static int load_views(struct gz_site *site, char *err, size_t errlen)
     return GZ_OK;
 }
 
+/* log.level, log.error and metrics.allow; log.access is the server's. */
+static int open_logs(struct gz_site *site, char *err, size_t errlen)
+{
+    const struct gz_config *cfg = site->cfg;
+    enum gz_log_level level;
+    if (gz_log_parse_level(cfg->log_level, &level)) {
+        snprintf(err, errlen, "log.level: expected debug, info, warn or error, got '%s'",
+                 cfg->log_level ? cfg->log_level : "");
+        return GZ_EINVAL;
+    }
+    char why[256];
+    if (!cfg->error_log || !*cfg->error_log) {
+        snprintf(err, errlen, "log.error: expected stderr or a file path");
+        return GZ_EINVAL;
+    }
+    if (gz_log_open(cfg->error_log, why, sizeof why)) {
+        snprintf(err, errlen, "log.error: %s", why);
+        return GZ_EIO;
+    }
+    gz_log_set_level(level);
+    if (gz_cidr_parse_list(cfg->metrics_allow ? cfg->metrics_allow : "",
+                           &site->metrics_allow, why, sizeof why)) {
+        snprintf(err, errlen, "metrics.allow: %s", why);
+        return GZ_EINVAL;
+    }
+    return GZ_OK;
+}
+
 int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
                  size_t errlen)
 {
@@ -77,22 +110,32 @@ int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
         snprintf(err, errlen, "unknown Most viewed window '%s'", cfg->window);
         goto fail;
     }
-    if ((rc = gz_theme_load(cfg->theme_dir, &site->theme, err, errlen)))
+    if ((rc = open_logs(site, err, errlen)))
         goto fail;
-    site->assets_version = gz_xstrdup(gz_theme_assets_version(site->theme));
+    struct gz_theme *theme;
+    if ((rc = gz_theme_load(cfg->theme_dir, &theme, err, errlen)))
+        goto fail;
+    atomic_init(&site->theme, theme);
+    atomic_init(&site->assets_version, gz_xstrdup(gz_theme_assets_version(theme)));
     if ((rc = gz_store_open(cfg->db, &site->flush_store, err, errlen)))
         goto fail;
     if ((rc = load_views(site, err, errlen)))
         goto fail;
 
-    struct gz_server_hooks hooks = {thread_start, thread_stop, quiescent, site};
+    struct gz_server_hooks hooks = {.thread_start = thread_start,
+                                    .thread_stop = thread_stop,
+                                    .quiescent = quiescent,
+                                    .reload = reload,
+                                    .ctx = site};
     if ((rc = gz_server_new(cfg, &hooks, &site->server, err, errlen)))
         goto fail;
-    gz_server_add_handler(site->server, gz_site_article, site);
-    gz_server_add_handler(site->server, gz_site_home, site);
-    gz_server_add_handler(site->server, gz_site_tag, site);
-    gz_server_add_handler(site->server, gz_site_assets, site);
-    gz_server_add_handler(site->server, gz_site_health, site);
+    gz_server_add_named_handler(site->server, gz_site_article, site, "article");
+    gz_server_add_named_handler(site->server, gz_site_home, site, "home");
+    gz_server_add_named_handler(site->server, gz_site_tag, site, "tag");
+    gz_server_add_named_handler(site->server, gz_site_assets, site, "asset");
+    gz_server_add_named_handler(site->server, gz_site_health, site, "health");
+    gz_server_add_named_handler(site->server, gz_site_ready, site, "health");
+    gz_server_add_named_handler(site->server, gz_site_metrics, site, "metrics");
     gz_server_add_handler(site->server, gz_site_fallback, site);
 
     site->nthreads = gz_server_threads(site->server);
@@ -159,6 +202,9 @@ void gz_site_close(struct gz_site *site)
     gz_store_close(site->flush_store);
     gz_theme_free(site->theme);
     free(site->assets_version);
+    gz_cidr_list_clear(&site->metrics_allow);
+    /* Lines from now on go to stderr again. */
+    gz_log_close();
     free(site->latest_ids);
     free(site->top_ids);
     free(site->pending);

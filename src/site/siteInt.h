@@ -25,10 +25,30 @@ struct gz_blocks {
     struct gz_tag_list sections; /* the navigation: tags with most articles */
 };
 
+/* What one event loop counted for /metrics (see gz_stat_add). */
+struct gz_site_stats {
+    _Atomic uint64_t cache_hits;   /* a fresh page was in the cache */
+    _Atomic uint64_t cache_misses; /* missing or stale: the render lock was taken */
+    _Atomic uint64_t renders;      /* pages rendered into the cache */
+    _Atomic uint64_t views_counted;
+    struct gz_hist render; /* a page's store reads (and template) */
+    struct gz_hist ready;  /* the /readyz query */
+};
+
+/* What the flusher counted; only its thread writes these. */
+struct gz_flusher_stats {
+    _Atomic uint64_t views_flushed;
+    struct gz_hist tick;    /* one whole flush */
+    struct gz_hist write;   /* the views transaction */
+    struct gz_hist changes; /* the change-sequence query */
+    struct gz_hist latest;  /* the New Articles query */
+};
+
 /* Per event-loop state. Owned by its worker thread. */
 struct gz_site_thread {
-    struct gz_store *store;    /* this thread's own store handle */
+    struct gz_store *store; /* this thread's own store handle */
     struct gz_counters *counters;
+    struct gz_site_stats stats;
 };
 
 /* Render locks: a page missing from the cache is rendered by one thread
@@ -38,13 +58,17 @@ struct gz_site_thread {
 
 struct gz_site {
     const struct gz_config *cfg;
-    struct gz_theme *theme;
+    /* The theme and its assets version are replaced on SIGHUP (by the
+     * flusher, see gz_flusher_reload_theme) and the old ones retired through
+     * QSBR: a loop may use what it loaded until its next quiescent state. */
+    _Atomic(struct gz_theme *) theme;
+    _Atomic(char *) assets_version;
     struct gz_server *server;
     struct gz_qsbr *qsbr;
     struct gz_cache *cache;
     enum gz_window window;
-    char *assets_version;
     pthread_mutex_t render_locks[GZ_RENDER_LOCKS];
+    struct gz_cidr_list metrics_allow; /* who may read /metrics */
 
     _Atomic(struct gz_blocks *) blocks;
     _Atomic uint64_t blocks_version;
@@ -58,6 +82,8 @@ struct gz_site {
     pthread_mutex_t flush_lock;
     pthread_cond_t flush_cond;
     int flusher_stop;
+    _Atomic int reload_theme; /* set on SIGHUP, done by the flusher */
+    struct gz_flusher_stats flush_stats;
     struct gz_store *flush_store;
     struct gz_views *views;
     struct gz_counters_snapshot **snapshots;
@@ -74,6 +100,9 @@ int gz_flusher_start(struct gz_site *site, char *err, size_t errlen);
 void gz_flusher_stop(struct gz_site *site);
 /* One flush: collect, aggregate, write, refresh the blocks. */
 void gz_flusher_tick(struct gz_site *site);
+/* Asks the flusher to reload the theme from disk (async-signal-unsafe, but
+ * any thread may call it). */
+void gz_flusher_request_reload(struct gz_site *site);
 
 /* blocks.c: renders the sidebar from the flusher's lists and publishes it
  * with the sections (re-read from the store when content changed). */
@@ -89,8 +118,8 @@ struct gz_val *gz_teaser_values(struct gz_arena *a, const struct gz_teaser_list 
                                 const struct gz_config *cfg);
 /* Renders a list page (home, section): the articles, and pagination when
  * there is more than one page. page_path(arena, n, arg) gives page n's path. */
-void gz_list_values(struct gz_val *ctx, struct gz_arena *a, const struct gz_teaser_list *l,
-                    int64_t page, int64_t pages,
+void gz_list_values(struct gz_val *ctx, struct gz_arena *a,
+                    const struct gz_teaser_list *l, int64_t page, int64_t pages,
                     char *(*page_path)(struct gz_arena *, int64_t, const void *),
                     const void *arg, const struct gz_config *cfg);
 /* Parses the "/page/N" suffix of a list page's path: 1 for "", N for
@@ -108,6 +137,8 @@ struct gz_page *gz_page_render(struct gz_site *site, const char *tpl,
 
 /* Handlers (one file each). */
 int gz_site_health(void *site, struct gz_request *r);
+int gz_site_ready(void *site, struct gz_request *r);
+int gz_site_metrics(void *site, struct gz_request *r);
 int gz_site_assets(void *site, struct gz_request *r);
 int gz_site_home(void *site, struct gz_request *r);
 int gz_site_article(void *site, struct gz_request *r);

@@ -340,20 +340,28 @@ static int apply_migration(struct sqlite_store *s, int version, const char *name
     return rc;
 }
 
-static int migrate(struct sqlite_store *s, char *err, size_t errlen)
+/* A database written by a newer gazette is left alone: this binary cannot
+ * know what the newer schema means. */
+static int check_not_newer(int64_t have, char *err, size_t errlen)
 {
     int known = (int)gz_store_migration_count;
+    if (have <= known)
+        return GZ_OK;
+    snprintf(err, errlen,
+             "database schema version %lld is newer than this gazette "
+             "(knows up to %d); upgrade gazette",
+             (long long)have, known);
+    return GZ_EINVAL;
+}
+
+/* Applies the pending migrations; migrated (may be NULL) hears of each. */
+static int migrate(struct sqlite_store *s, gz_store_migrated_cb migrated, void *ctx,
+                   char *err, size_t errlen)
+{
     int64_t have;
     int rc = read_user_version(s, &have, err, errlen);
-    if (rc != GZ_OK)
+    if (rc != GZ_OK || (rc = check_not_newer(have, err, errlen)) != GZ_OK)
         return rc;
-    if (have > known) {
-        snprintf(err, errlen,
-                 "database schema version %lld is newer than this gazette "
-                 "(knows up to %d); upgrade gazette",
-                 (long long)have, known);
-        return GZ_EINVAL;
-    }
     for (size_t i = 0; i < gz_store_migration_count && rc == GZ_OK; i++) {
         const struct gz_embedded_file *f = &gz_store_migration_files[i];
         int version = (int)i + 1;
@@ -363,9 +371,12 @@ static int migrate(struct sqlite_store *s, char *err, size_t errlen)
                      f->path, version);
             return GZ_EINVAL;
         }
-        if (version > have)
+        if (version > have) {
             rc =
                 apply_migration(s, version, f->path, (const char *)f->bytes, err, errlen);
+            if (rc == GZ_OK && migrated)
+                migrated(ctx, version, f->path);
+        }
     }
     return rc;
 }
@@ -423,27 +434,81 @@ static const struct gz_store_ops sqlite_ops = {
     .setting_set = gz_sqlite_setting_set,
 };
 
-int gz_store_sqlite_open(const char *path, struct gz_store **out, char *err,
-                         size_t errlen)
+/* Opens a handle with the given sqlite3_open_v2 flags, migrates it and
+ * prepares its statements. */
+static int open_handle(const char *path, int flags, gz_store_migrated_cb migrated,
+                       void *ctx, struct gz_store **out, char *err, size_t errlen)
 {
     struct sqlite_store *s = gz_xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
     *out = NULL;
     /* NOMUTEX: a handle is used by one thread at a time (see store.h). */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    int rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path,
                  s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
         rc = GZ_EIO;
         goto fail;
     }
-    if ((rc = configure(s, err, errlen)) || (rc = migrate(s, err, errlen)) ||
+    if ((rc = configure(s, err, errlen)) ||
+        (rc = migrate(s, migrated, ctx, err, errlen)) ||
         (rc = prepare_all(s, err, errlen)))
         goto fail;
     *out = &s->base;
     return GZ_OK;
 fail:
     release(s);
+    return rc;
+}
+
+int gz_store_sqlite_open(const char *path, struct gz_store **out, char *err,
+                         size_t errlen)
+{
+    return open_handle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL, NULL, out,
+                       err, errlen);
+}
+
+/* Without SQLITE_OPEN_CREATE: migrating a file that is not there is a
+ * mistake (a wrong --db), not a request for a new site. The statements are
+ * still prepared, which checks the migrated schema against this gazette's
+ * SQL before anyone serves from it. */
+int gz_store_sqlite_migrate(const char *path, gz_store_migrated_cb migrated, void *ctx,
+                            char *err, size_t errlen)
+{
+    struct gz_store *s;
+    int rc = open_handle(path, SQLITE_OPEN_READWRITE, migrated, ctx, &s, err, errlen);
+    gz_store_close(s);
+    return rc;
+}
+
+/* Reads only, and skips configure(): setting journal_mode = WAL would
+ * rewrite the file header, and a dry run must leave every byte as it was.
+ * Not SQLITE_OPEN_READONLY: a read-only handle on a WAL database leaves
+ * its -wal and -shm files behind, owned by whoever ran the dry run (often
+ * root), which would lock the site's own user out of them. A read-write
+ * handle that writes nothing removes them on close like any other. */
+int gz_store_sqlite_schema_version(const char *path, int64_t *version, char *err,
+                                   size_t errlen)
+{
+    struct sqlite_store s = {0};
+    *version = 0;
+    int rc =
+        sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path,
+                 s.db ? sqlite3_errmsg(s.db) : sqlite3_errstr(rc));
+        rc = GZ_EIO;
+        goto out;
+    }
+    /* A reader may meet the lock of a server writing a flush. query_only
+     * makes "writes nothing" a promise SQLite keeps, not just ours. */
+    sqlite3_busy_timeout(s.db, 5000);
+    rc = exec_sql(&s, "PRAGMA query_only = 1", "opening read-only", err, errlen);
+    if (rc == GZ_OK)
+        rc = read_user_version(&s, version, err, errlen);
+    if (rc == GZ_OK)
+        rc = check_not_newer(*version, err, errlen);
+out:
+    sqlite3_close(s.db);
     return rc;
 }

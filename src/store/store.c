@@ -13,9 +13,9 @@ static int has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen)
+/* Refuses the URLs no backend takes yet; 0 means SQLite. */
+static int check_url(const char *url, char *err, size_t errlen)
 {
-    *out = NULL;
     if (!url || !*url) {
         snprintf(err, errlen, "no database given");
         return GZ_EINVAL;
@@ -24,7 +24,40 @@ int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errl
         snprintf(err, errlen, "PostgreSQL backend not built yet");
         return GZ_EINVAL;
     }
-    return gz_store_sqlite_open(url, out, err, errlen);
+    return GZ_OK;
+}
+
+int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    int rc = check_url(url, err, errlen);
+    return rc ? rc : gz_store_sqlite_open(url, out, err, errlen);
+}
+
+int gz_store_schema_version(const char *url, int64_t *version, char *err, size_t errlen)
+{
+    *version = 0;
+    int rc = check_url(url, err, errlen);
+    return rc ? rc : gz_store_sqlite_schema_version(url, version, err, errlen);
+}
+
+int gz_store_migrate(const char *url, gz_store_migrated_cb migrated, void *ctx, char *err,
+                     size_t errlen)
+{
+    int rc = check_url(url, err, errlen);
+    return rc ? rc : gz_store_sqlite_migrate(url, migrated, ctx, err, errlen);
+}
+
+int gz_store_schema_latest(void)
+{
+    return (int)gz_store_migration_count;
+}
+
+const char *gz_store_migration_name(int version)
+{
+    if (version < 1 || version > gz_store_schema_latest())
+        return NULL;
+    return gz_store_migration_files[version - 1].path;
 }
 
 void gz_article_clear(struct gz_article *a)

@@ -159,6 +159,39 @@ struct gz_store {
  * On failure returns an error code and writes a message into err. */
 int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen);
 
+/* ---- schema migrations ----
+ * The schema version of a database is its SQLite user_version: the number
+ * of the last migration applied (src/store/migrations/NNNN_what.sql,
+ * embedded in the binary). gz_store_open applies the pending ones; the
+ * functions below let `gazette migrate` show them first (--dry-run) and
+ * report each one as it is applied. */
+
+/* The newest schema version this gazette knows (its number of migrations). */
+int gz_store_schema_latest(void);
+
+/* The file name of the migration that brings the schema to `version`
+ * ("0001_initial.sql"), in static storage; NULL outside 1..latest. */
+const char *gz_store_migration_name(int version);
+
+/* Reads the schema version of the existing database at `url` into
+ * *version without changing anything: the file is opened read-only, never
+ * created, and its journal mode is left alone. The pending migrations are
+ * then versions *version + 1 to gz_store_schema_latest(). A database newer
+ * than this gazette returns GZ_EINVAL with the same message as
+ * gz_store_open; other failures write a message into err. */
+int gz_store_schema_version(const char *url, int64_t *version, char *err, size_t errlen);
+
+/* Called by gz_store_migrate after each migration it applied. */
+typedef void (*gz_store_migrated_cb)(void *ctx, int version, const char *name);
+
+/* Opens the existing database at `url` (never creating it), applies the
+ * pending migrations in order, each in its own transaction, calling
+ * migrated(ctx, ...) after each one (migrated may be NULL), and closes it.
+ * Same errors as gz_store_open; migrations applied before a failure stay
+ * applied. */
+int gz_store_migrate(const char *url, gz_store_migrated_cb migrated, void *ctx, char *err,
+                     size_t errlen);
+
 /* Convenience wrappers: s->ops->x(s, ...). */
 static inline void gz_store_close(struct gz_store *s)
 {

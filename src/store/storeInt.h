@@ -12,6 +12,12 @@
 int gz_store_sqlite_open(const char *path, struct gz_store **out, char *err,
                          size_t errlen);
 
+/* The SQLite side of gz_store_schema_version and gz_store_migrate. */
+int gz_store_sqlite_schema_version(const char *path, int64_t *version, char *err,
+                                   size_t errlen);
+int gz_store_sqlite_migrate(const char *path, gz_store_migrated_cb migrated, void *ctx,
+                            char *err, size_t errlen);
+
 /* The schema migrations: src/store/migrations/NNNN_what.sql, embedded in
  * the binary in order (src/store/meson.build); NNNN is the schema version,
  * 1, 2, 3, ... without gaps. */

@@ -5,7 +5,7 @@ import os
 import subprocess
 
 import harness
-from harness import BROWSER_UA, Site, block, check, check_eq, sanitizer_env
+from harness import BROWSER_UA, Site, check, check_eq, sanitizer_env
 
 
 def run(*args, cwd=None, input=None):
@@ -21,7 +21,8 @@ def run(*args, cwd=None, input=None):
 def test_help_and_usage_errors():
     rc, out, _ = run("--help")
     check_eq(rc, 0, "gazette --help")
-    for cmd in ("serve", "init", "demo", "new", "edit", "publish", "unpublish", "list"):
+    for cmd in ("serve", "init", "demo", "new", "edit", "publish", "unpublish", "list",
+                "config", "migrate"):
         check(cmd in out, "--help lists %s" % cmd)
         rc, out2, _ = run(cmd, "--help")
         check_eq(rc, 0, "gazette %s --help" % cmd)
@@ -61,27 +62,6 @@ def test_authoring_errors():
     check("already exists" in err, "message: %r" % err)
     # Nothing above created an article.
     check_eq(site._query("SELECT count(*) FROM articles")[0][0], 0, "articles created")
-
-
-def test_config_file_errors_and_precedence():
-    site = Site("config")
-    ini = os.path.join(site.dir, "site.ini")
-    with open(ini, "w") as f:
-        f.write("[site]\ntitle = The Valley Post\n\n[http]\nprot = 80\n")
-    rc, _, err = run("list", "--config", ini)
-    check_eq(rc, 2, "unknown key in the config file")
-    check("%s:5: unknown setting 'prot' in section [http]" % ini in err, "message: %r" % err)
-    with open(ini, "w") as f:
-        f.write("[site]\ntitle = The Valley Post\nper_page = 2\n"
-                "[blocks]\nnew_count = 3\n[store]\ndb = %s\n" % site.db)
-    for i in range(4):
-        site.new("Story %d" % i, "body %d" % i, at="2025-01-0%dT10:00Z" % (i + 1))
-    # The file sets the title and block size; --set overrides the file.
-    srv = site.serve(extra=["--config", ini], settings=["blocks.new_count=4"])
-    home = srv.get("/", ua=BROWSER_UA).text
-    check("The Valley Post" in home, "site title from the config file")
-    check_eq(len(block(home, "new-articles")), 4, "New Articles size from --set over the file")
-    check(srv.get("/page/2").status == 200, "per_page from the file: a second page")
 
 
 def test_port_in_use():

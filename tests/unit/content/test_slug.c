@@ -142,8 +142,8 @@ static void slug_valid(void **state)
                                        "سلام-دنیا",
                                        "a",
                                        "2024-report",
-                                       "می\xE2\x80\x8C"
-                                       "خواهم",
+                                       ("می\xE2\x80\x8C"
+                                        "خواهم"),
                                        "v1.2",
                                        "a_b"};
     static const char *const bad[] = {"",

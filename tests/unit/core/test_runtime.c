@@ -1,4 +1,5 @@
-/* Unit tests of the core runtime pieces: arena, QSBR and configuration. */
+/* Unit tests of the core runtime pieces: arena and QSBR (configuration:
+ * test_config.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,6 @@
 #include <cmocka.h>
 
 #include "core/arena.h"
-#include "core/config.h"
 #include "core/core.h"
 #include "core/qsbr.h"
 
@@ -84,69 +84,11 @@ static void qsbr_grace(void **state)
     assert_int_equal(freed[2], 1);
 }
 
-static char *write_temp(const char *text)
-{
-    char *path = strdup("/tmp/gz-config-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return path;
-}
-
-static void config_file(void **state)
-{
-    struct gz_config c;
-    char err[256];
-    gz_config_defaults(&c);
-    assert_int_equal(c.port, 8080);
-    assert_string_equal(c.window, "all");
-    char *path = write_temp("[http]\nport = 9000\n[blocks]\nwindow = 7d\n"
-                            "new_count = 7\n[site]\ntitle = The Daily Test\n");
-    assert_int_equal(gz_config_load(&c, path, err, sizeof err), 0);
-    assert_int_equal(c.port, 9000);
-    assert_int_equal(c.new_count, 7);
-    assert_string_equal(c.window, "7d");
-    assert_string_equal(c.site_title, "The Daily Test");
-    assert_int_equal(gz_config_validate(&c, err, sizeof err), 0);
-    unlink(path);
-    free(path);
-    gz_config_clear(&c);
-}
-
-static void config_errors(void **state)
-{
-    struct gz_config c;
-    char err[256];
-    gz_config_defaults(&c);
-    char *path = write_temp("[http]\nport = 9000\n\n[http]\nprot = 1\n");
-    assert_int_equal(gz_config_load(&c, path, err, sizeof err), GZ_EINVAL);
-    /* File, line and reason. */
-    char want[128];
-    snprintf(want, sizeof want, "%s:5: unknown setting 'prot' in section [http]", path);
-    assert_string_equal(err, want);
-    unlink(path);
-    free(path);
-    path = write_temp("[http]\nport = 70000\n");
-    assert_int_equal(gz_config_load(&c, path, err, sizeof err), GZ_EINVAL);
-    assert_non_null(strstr(err, ":2: http.port: expected a whole number from 1 to 65535"));
-    unlink(path);
-    free(path);
-    assert_int_equal(gz_config_set(&c, "blocks.window", "1y", err, sizeof err), 0);
-    assert_int_equal(gz_config_validate(&c, err, sizeof err), GZ_EINVAL);
-    assert_non_null(strstr(err, "blocks.window"));
-    assert_int_equal(gz_config_set(&c, "nosuch", "1", err, sizeof err), GZ_EINVAL);
-    assert_int_equal(gz_config_load(&c, "/nonexistent/x.ini", err, sizeof err), GZ_EIO);
-    gz_config_clear(&c);
-}
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_basics),
         cmocka_unit_test(qsbr_grace),
-        cmocka_unit_test(config_file),
-        cmocka_unit_test(config_errors),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
