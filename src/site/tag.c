@@ -35,9 +35,12 @@ static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
     const struct gz_config *cfg = site->cfg;
     struct gz_arena *ar = &r->worker->arena;
     struct gz_store *store = gz_site_thread_of(site, r)->store;
-    struct gz_str slug;
-    int64_t page, total = 0;
-    parse_path(r->path, &slug, &page);
+    struct gz_str slug = {0};
+    int64_t page = 0, total = 0;
+    if (!parse_path(r->path, &slug, &page)) {
+        gz_site_not_found(site, r); /* not reached: the handler checked */
+        return NULL;
+    }
     struct gz_tag tag = {0};
     struct gz_teaser_list list = {0};
     struct gz_page *out = NULL;
