@@ -23,8 +23,8 @@ static int load_sections(struct gz_site *site, struct gz_store *store, int conte
 {
     const struct gz_blocks *last = atomic_load_explicit(&site->blocks, memory_order_acquire);
     if (content_changed || !last)
-        return site->cfg->sections > 0
-                   ? store->ops->tags_top(store, now, (size_t)site->cfg->sections, out)
+        return gz_site_cfg(site)->sections > 0
+                   ? store->ops->tags_top(store, now, (size_t)gz_site_cfg(site)->sections, out)
                    : GZ_OK;
     out->len = last->sections.len;
     out->items = gz_xcalloc(out->len, sizeof(*out->items));
@@ -38,7 +38,7 @@ static int load_sections(struct gz_site *site, struct gz_store *store, int conte
 
 int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_changed)
 {
-    const struct gz_config *cfg = site->cfg;
+    const struct gz_config *cfg = gz_site_cfg(site);
     struct gz_teaser_list latest = {0}, top = {0};
     struct gz_arena ar;
     gz_arena_init(&ar, 8192);
@@ -61,7 +61,7 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_
     if (shown.len > (size_t)cfg->top_count)
         shown.len = (size_t)cfg->top_count;
     gz_obj_set(ctx, "most_viewed", gz_teaser_values(&ar, &shown, cfg));
-    gz_obj_set_str(ctx, "most_viewed_label", gz_window_label(site->window));
+    gz_obj_set_str(ctx, "most_viewed_label", gz_window_label(gz_site_conf(site)->window));
     rc = gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out);
     if (rc) {
         gz_error("rendering sidebar.html failed (%d)", rc);

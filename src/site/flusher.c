@@ -119,7 +119,7 @@ enum { LATEST_CHANGED = 1, TOP_CHANGED = 2 };
 /* Re-reads the lists behind the blocks; returns which changed. */
 static int refresh_lists(struct gz_site *site, int64_t now)
 {
-    const struct gz_config *cfg = site->cfg;
+    const struct gz_config *cfg = gz_site_cfg(site);
     struct gz_store *st = site->flush_store;
     int changed = 0;
     struct gz_teaser_list latest = {0};
@@ -143,7 +143,7 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     int64_t top[GZ_VIEWS_TOP_CACHED];
     if (want > GZ_VIEWS_TOP_CACHED)
         want = GZ_VIEWS_TOP_CACHED;
-    size_t n = gz_views_top(site->views, site->window, want, top);
+    size_t n = gz_views_top(site->views, gz_site_conf(site)->window, want, top);
     if (!same_ids(top, n, site->top_ids, site->ntop)) {
         memcpy(site->top_ids, top, n * sizeof(*top));
         site->ntop = n;
@@ -163,10 +163,10 @@ static void free_theme(void *theme)
  * through QSBR. Returns 1 when the theme was replaced. */
 static int reload_theme(struct gz_site *site)
 {
-    const char *dir = site->cfg->theme_dir ? site->cfg->theme_dir : "(built-in only)";
+    const char *dir = gz_site_cfg(site)->theme_dir ? gz_site_cfg(site)->theme_dir : "(built-in only)";
     char err[512];
     struct gz_theme *theme;
-    if (gz_theme_load(site->cfg->theme_dir, &theme, err, sizeof err)) {
+    if (gz_theme_load(gz_site_cfg(site)->theme_dir, &theme, err, sizeof err)) {
         gz_error("theme reload from %s refused, keeping the current theme: %s", dir, err);
         return 0;
     }
@@ -176,6 +176,56 @@ static int reload_theme(struct gz_site *site)
     gz_qsbr_retire(site->qsbr, old, free_theme);
     gz_qsbr_retire(site->qsbr, old_version, free);
     gz_info("theme reloaded from %s", dir);
+    return 1;
+}
+
+/* Settings read only at start; a reload that changes them says so. */
+static void warn_restart_only(const struct gz_config *old, const struct gz_config *cur)
+{
+    struct {
+        const char *name;
+        int changed;
+    } checks[] = {
+        {"store.db", strcmp(old->db, cur->db) != 0},
+        {"http.listen", strcmp(old->listen, cur->listen) != 0},
+        {"http.port", old->port != cur->port},
+        {"http.threads", old->threads != cur->threads},
+        {"http.idle_timeout_ms", old->idle_timeout_ms != cur->idle_timeout_ms},
+        {"http.max_body", old->max_body != cur->max_body},
+        {"http.max_header", old->max_header != cur->max_header},
+        {"http.max_uri", old->max_uri != cur->max_uri},
+        {"cache.max_mb", old->cache_mb != cur->cache_mb},
+        {"log.access", strcmp(old->access_log, cur->access_log) != 0},
+        {"log.error", strcmp(old->error_log, cur->error_log) != 0},
+    };
+    for (size_t i = 0; i < GZ_COUNTOF(checks); i++)
+        if (checks[i].changed)
+            gz_warn("configuration reload: %s changed; it takes effect at the next restart",
+                    checks[i].name);
+}
+
+/* SIGHUP: builds the configuration again from the same sources and swaps
+ * it in. A configuration that does not load is refused and the current one
+ * stays. Returns 1 when it was replaced. */
+static int reload_config(struct gz_site *site)
+{
+    if (!site->reconfigure)
+        return 0;
+    struct gz_config cfg;
+    struct gz_site_conf *conf;
+    char err[512];
+    if (site->reconfigure(site->reconfigure_ctx, &cfg, err, sizeof err) ||
+        gz_site_conf_new(&cfg, &conf, err, sizeof err)) {
+        gz_error("configuration reload refused, keeping the current settings: %s", err);
+        gz_config_clear(&cfg);
+        return 0;
+    }
+    gz_config_clear(&cfg); /* emptied by gz_site_conf_new */
+    struct gz_site_conf *old = atomic_exchange(&site->conf, conf);
+    warn_restart_only(&old->cfg, &conf->cfg);
+    gz_log_set_level(conf->log_level);
+    gz_qsbr_retire(site->qsbr, old, gz_site_conf_free);
+    gz_info("configuration reloaded");
     return 1;
 }
 
@@ -192,7 +242,12 @@ void gz_flusher_tick(struct gz_site *site)
     uint64_t start = gz_now_ns();
     int64_t now = time(NULL);
     struct gz_store *st = site->flush_store;
-    int reloaded = atomic_exchange(&site->reload_theme, 0) && reload_theme(site);
+    /* The configuration first: it may name another theme folder. */
+    int reloaded = 0;
+    if (atomic_exchange(&site->reload_theme, 0)) {
+        reloaded = reload_config(site);
+        reloaded |= reload_theme(site);
+    }
     gz_views_advance(site->views, now / 3600);
     collect_views(site, now);
 
@@ -212,11 +267,13 @@ void gz_flusher_tick(struct gz_site *site)
     /* A scheduled article going live changes New Articles (and may add a
      * section) without any edit. */
     int lists = refresh_lists(site, now);
-    /* After a theme reload, a new blocks version makes every cached page
-     * stale, so pages are rendered again with the new templates. */
+    /* After a reload, a new blocks version makes every cached page stale, so
+     * pages are rendered again with the new templates and settings (and the
+     * sections are counted again: their number may have changed). */
     if (lists || content_changed || reloaded ||
         !atomic_load_explicit(&site->blocks, memory_order_acquire)) {
-        rc = gz_blocks_refresh(site, st, content_changed || (lists & LATEST_CHANGED));
+        rc = gz_blocks_refresh(site, st,
+                               content_changed || reloaded || (lists & LATEST_CHANGED));
         if (rc && reloaded)
             gz_cache_drop(site->cache, -1);
     }
@@ -235,7 +292,7 @@ static void *flusher_main(void *arg)
     while (!site->flusher_stop) {
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        int64_t ns = until.tv_nsec + (int64_t)site->cfg->flush_ms * 1000000;
+        int64_t ns = until.tv_nsec + (int64_t)gz_site_cfg(site)->flush_ms * 1000000;
         until.tv_sec += ns / 1000000000;
         until.tv_nsec = ns % 1000000000;
         int rc = 0;

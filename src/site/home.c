@@ -22,7 +22,7 @@ static char *page_path(struct gz_arena *a, int64_t page, const void *unused)
 static struct gz_page *render_home(struct gz_site *site, struct gz_request *r,
                                    uint64_t *version)
 {
-    const struct gz_config *cfg = site->cfg;
+    const struct gz_config *cfg = gz_site_cfg(site);
     struct gz_arena *ar = &r->worker->arena;
     struct gz_store *store = gz_site_thread_of(site, r)->store;
     int64_t page = page_number(r->path), now = time(NULL), total = 0;

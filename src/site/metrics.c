@@ -186,7 +186,7 @@ int gz_site_metrics(void *arg, struct gz_request *r)
                    H2O_STRLIT("no-store"));
     /* A plain 403, not the 404 page: the address exists, the client may
      * not read it. */
-    if (!gz_http_peer_in(r, &site->metrics_allow)) {
+    if (!gz_http_peer_in(r, &gz_site_conf(site)->metrics_allow)) {
         gz_http_send_error(r, 403, "Forbidden");
         return GZ_OK;
     }

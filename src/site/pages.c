@@ -109,7 +109,7 @@ struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
                                const char *canonical_path, const char *description,
                                uint64_t *blocks_version)
 {
-    const struct gz_config *cfg = site->cfg;
+    const struct gz_config *cfg = gz_site_cfg(site);
     struct gz_val *ctx = gz_val_obj(a);
     struct gz_val *s = gz_val_obj(a);
     gz_obj_set_str(s, "title", cfg->site_title);

@@ -16,7 +16,7 @@ static int thread_start(void *ctx, struct gz_worker *w)
     struct gz_site *site = ctx;
     struct gz_site_thread *t = &site->threads[w->index];
     char err[256];
-    if (gz_store_open(site->cfg->db, &t->store, err, sizeof err)) {
+    if (gz_store_open(gz_site_cfg(site)->db, &t->store, err, sizeof err)) {
         gz_error("worker %zu: %s", w->index, err);
         return GZ_EIO;
     }
@@ -41,6 +41,12 @@ static void quiescent(void *ctx, struct gz_worker *w)
 static void reload(void *ctx)
 {
     gz_flusher_request_reload(ctx);
+}
+
+void gz_site_set_reconfigure(struct gz_site *site, gz_site_reconfigure_fn fn, void *ctx)
+{
+    site->reconfigure = fn;
+    site->reconfigure_ctx = ctx;
 }
 
 static void on_view_row(void *ctx, int64_t id, int is_day, int64_t bucket, int64_t count)
@@ -72,44 +78,72 @@ static int load_views(struct gz_site *site, char *err, size_t errlen)
     return GZ_OK;
 }
 
-/* log.level, log.error and metrics.allow; log.access is the server's. */
-static int open_logs(struct gz_site *site, char *err, size_t errlen)
+int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err,
+                     size_t errlen)
 {
-    const struct gz_config *cfg = site->cfg;
-    enum gz_log_level level;
-    if (gz_log_parse_level(cfg->log_level, &level)) {
+    struct gz_site_conf *c = gz_xcalloc(1, sizeof(*c));
+    char why[256];
+    if (gz_window_parse(cfg->window, &c->window)) {
+        snprintf(err, errlen, "blocks.window: unknown Most viewed window '%s'", cfg->window);
+        goto fail;
+    }
+    if (gz_log_parse_level(cfg->log_level, &c->log_level)) {
         snprintf(err, errlen, "log.level: expected debug, info, warn or error, got '%s'",
                  cfg->log_level ? cfg->log_level : "");
-        return GZ_EINVAL;
+        goto fail;
     }
-    char why[256];
     if (!cfg->error_log || !*cfg->error_log) {
         snprintf(err, errlen, "log.error: expected stderr or a file path");
-        return GZ_EINVAL;
+        goto fail;
     }
-    if (gz_log_open(cfg->error_log, why, sizeof why)) {
+    if (gz_cidr_parse_list(cfg->metrics_allow ? cfg->metrics_allow : "", &c->metrics_allow,
+                           why, sizeof why)) {
+        snprintf(err, errlen, "metrics.allow: %s", why);
+        goto fail;
+    }
+    c->cfg = *cfg; /* takes over the strings */
+    memset(cfg, 0, sizeof(*cfg));
+    *out = c;
+    return GZ_OK;
+fail:
+    free(c);
+    return GZ_EINVAL;
+}
+
+void gz_site_conf_free(void *p)
+{
+    struct gz_site_conf *c = p;
+    if (!c)
+        return;
+    gz_cidr_list_clear(&c->metrics_allow);
+    gz_config_clear(&c->cfg);
+    free(c);
+}
+
+/* log.error and log.level; log.access is the server's. */
+static int open_logs(struct gz_site *site, char *err, size_t errlen)
+{
+    const struct gz_site_conf *conf = gz_site_conf(site);
+    char why[256];
+    if (gz_log_open(conf->cfg.error_log, why, sizeof why)) {
         snprintf(err, errlen, "log.error: %s", why);
         return GZ_EIO;
     }
-    gz_log_set_level(level);
-    if (gz_cidr_parse_list(cfg->metrics_allow ? cfg->metrics_allow : "",
-                           &site->metrics_allow, why, sizeof why)) {
-        snprintf(err, errlen, "metrics.allow: %s", why);
-        return GZ_EINVAL;
-    }
+    gz_log_set_level(conf->log_level);
     return GZ_OK;
 }
 
-int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
-                 size_t errlen)
+int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size_t errlen)
 {
     struct gz_site *site = gz_xcalloc(1, sizeof(*site));
-    site->cfg = cfg;
-    int rc = GZ_EINVAL;
-    if (gz_window_parse(cfg->window, &site->window)) {
-        snprintf(err, errlen, "unknown Most viewed window '%s'", cfg->window);
-        goto fail;
+    struct gz_site_conf *conf;
+    int rc = gz_site_conf_new(config, &conf, err, errlen);
+    if (rc) {
+        free(site);
+        return rc;
     }
+    atomic_init(&site->conf, conf);
+    const struct gz_config *cfg = &conf->cfg;
     if ((rc = open_logs(site, err, errlen)))
         goto fail;
     struct gz_theme *theme;
@@ -173,8 +207,8 @@ int gz_site_serve(struct gz_site *site)
         gz_error("%s", err);
         return GZ_ERR;
     }
-    gz_info("serving %s on http://%s:%d/ with %zu threads", site->cfg->db,
-            site->cfg->listen, site->cfg->port, site->nthreads);
+    gz_info("serving %s on http://%s:%d/ with %zu threads", gz_site_cfg(site)->db,
+            gz_site_cfg(site)->listen, gz_site_cfg(site)->port, site->nthreads);
     int rc = gz_server_run(site->server);
     gz_flusher_stop(site);
     gz_info("stopped; view counts flushed");
@@ -202,7 +236,7 @@ void gz_site_close(struct gz_site *site)
     gz_store_close(site->flush_store);
     gz_theme_free(site->theme);
     free(site->assets_version);
-    gz_cidr_list_clear(&site->metrics_allow);
+    gz_site_conf_free(atomic_load(&site->conf));
     /* Lines from now on go to stderr again. */
     gz_log_close();
     free(site->latest_ids);

@@ -8,9 +8,14 @@ struct gz_config;
 struct gz_site;
 
 /* Opens the store, loads the theme and the view counts, and binds the
- * listeners. Errors are written into err. The site keeps a pointer to cfg. */
-int gz_site_open(const struct gz_config *cfg, struct gz_site **out, char *err,
-                 size_t errlen);
+ * listeners. The site takes over cfg's contents: cfg is left empty (the
+ * caller clears it as usual, which frees nothing). On failure err says why. */
+int gz_site_open(struct gz_config *cfg, struct gz_site **out, char *err, size_t errlen);
+/* How SIGHUP rebuilds the configuration (the same file, environment and
+ * flags as at start). Without it, SIGHUP reloads the theme only. */
+typedef int (*gz_site_reconfigure_fn)(void *ctx, struct gz_config *out, char *err,
+                                      size_t errlen);
+void gz_site_set_reconfigure(struct gz_site *site, gz_site_reconfigure_fn fn, void *ctx);
 /* Serves until SIGINT/SIGTERM; then finishes requests in flight and flushes
  * the view counts. */
 int gz_site_serve(struct gz_site *site);

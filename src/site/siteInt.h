@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "site/site.h"
+#include "core/log.h"
 #include "core/qsbr.h"
 #include "http/http.h"
 #include "render/cache.h"
@@ -56,8 +58,21 @@ struct gz_site_thread {
  * render, not one per request in flight. Striped by key hash. */
 #define GZ_RENDER_LOCKS 64
 
+/* The settings in effect, with what is parsed from them. Immutable: SIGHUP
+ * builds a new one from the same sources (file, environment, flags) and
+ * swaps it in; the old one is retired through QSBR, since a loop may be
+ * reading it until its next quiescent state. */
+struct gz_site_conf {
+    struct gz_config cfg;              /* owned */
+    struct gz_cidr_list metrics_allow; /* who may read /metrics */
+    enum gz_window window;             /* Most viewed's window */
+    enum gz_log_level log_level;
+};
+
 struct gz_site {
-    const struct gz_config *cfg;
+    _Atomic(struct gz_site_conf *) conf;
+    gz_site_reconfigure_fn reconfigure;
+    void *reconfigure_ctx;
     /* The theme and its assets version are replaced on SIGHUP (by the
      * flusher, see gz_flusher_reload_theme) and the old ones retired through
      * QSBR: a loop may use what it loaded until its next quiescent state. */
@@ -66,9 +81,7 @@ struct gz_site {
     struct gz_server *server;
     struct gz_qsbr *qsbr;
     struct gz_cache *cache;
-    enum gz_window window;
     pthread_mutex_t render_locks[GZ_RENDER_LOCKS];
-    struct gz_cidr_list metrics_allow; /* who may read /metrics */
 
     _Atomic(struct gz_blocks *) blocks;
     _Atomic uint64_t blocks_version;
@@ -155,6 +168,24 @@ int gz_site_method_ok(struct gz_request *r);
 int gz_site_fallback(void *site, struct gz_request *r);
 /* Sends the theme's 404 page. */
 void gz_site_not_found(struct gz_site *site, struct gz_request *r);
+
+/* The settings in effect; valid until the caller's next quiescent state
+ * (the flusher, which replaces them, may use them at any time). */
+static inline const struct gz_site_conf *gz_site_conf(struct gz_site *site)
+{
+    return atomic_load_explicit(&site->conf, memory_order_acquire);
+}
+
+static inline const struct gz_config *gz_site_cfg(struct gz_site *site)
+{
+    return &gz_site_conf(site)->cfg;
+}
+
+/* site.c: parses a configuration into a new snapshot (taking over cfg's
+ * contents), or fails with a reason in err and leaves cfg as it was. */
+int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err,
+                     size_t errlen);
+void gz_site_conf_free(void *conf);
 
 static inline struct gz_site_thread *gz_site_thread_of(struct gz_site *site,
                                                        struct gz_request *r)

@@ -8,7 +8,7 @@ import signal
 import subprocess
 
 import harness
-from harness import (BROWSER_UA, RawConn, Site, check, check_eq, sanitizer_env,
+from harness import (BROWSER_UA, RawConn, Site, block, check, check_eq, sanitizer_env,
                      wait_for)
 
 # host ident authuser [date] "request" status bytes "referer" "user-agent" id seconds
@@ -490,3 +490,39 @@ def test_readyz_and_healthz():
     check(sample(scrape(srv), "gazette_requests_total", route="health", code="200") >= 2,
           "readiness checks counted as health")
     srv.stop()
+
+
+def test_sighup_reloads_configuration():
+    site = Site("reconf")
+    arts = [site.new("Story %d" % i, "body %d" % i, at="2025-01-0%dT10:00Z" % (i + 1))
+            for i in range(4)]
+    ini = os.path.join(site.dir, "site.ini")
+    with open(ini, "w") as f:
+        f.write("[site]\ntitle = Before Reload\n[blocks]\nnew_count = 3\n")
+    srv = site.serve(extra=["--config", ini])
+    home = srv.get("/").text
+    check("Before Reload" in home, "title from the file")
+    check_eq(len(block(home, "new-articles")), 3, "new_count from the file")
+
+    # Change what can change without a restart, and one thing that cannot.
+    with open(ini, "w") as f:
+        f.write("[site]\ntitle = After Reload\n[blocks]\nnew_count = 2\n"
+                "[cache]\nmax_mb = 7\n")
+    srv.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "After Reload" in srv.get("/").text, 5.0, what="the new title")
+    page = srv.get(arts[0].url).text
+    check("After Reload" in page, "article pages re-rendered with the new settings")
+    check_eq(len(block(page, "new-articles")), 2, "new_count after the reload")
+    wait_for(lambda: "cache.max_mb changed; it takes effect at the next restart"
+             in srv.stderr(), 5.0, what="the restart-only warning")
+
+    # A broken file is refused whole; the running settings stay.
+    with open(ini, "w") as f:
+        f.write("[site]\ntitle = Broken\n[blocks]\nnew_count = many\n")
+    srv.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "configuration reload refused" in srv.stderr(), 5.0,
+             what="the refusal in the error log")
+    check("blocks.new_count" in srv.stderr(), "the reason names the setting")
+    home = srv.get("/").text
+    check("After Reload" in home and "Broken" not in home, "settings kept after a bad reload")
+    check(srv.running(), "a bad reload does not stop the server")
