@@ -94,7 +94,9 @@ static struct gz_page *render_article(struct gz_site *site, struct gz_request *r
     struct gz_article a = {0};
     struct gz_page *page = NULL;
     char *slugz = gz_arena_strndup(ar, slug.p, slug.len);
+    uint64_t t0 = gz_now_ns();
     int rc = store->ops->article_get_by_slug(store, slugz, &a);
+    gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
     if (rc || !is_public(&a, time(NULL))) {
         if (rc && rc != GZ_ENOTFOUND)
             gz_error("article lookup failed for %s", slugz);

@@ -29,8 +29,12 @@ static struct gz_page *render_home(struct gz_site *site, struct gz_request *r,
     struct gz_teaser_list list = {0};
     struct gz_page *out = NULL;
     size_t per = (size_t)cfg->per_page;
-    if (store->ops->article_count_published(store, now, &total) ||
-        store->ops->article_latest(store, now, (size_t)(page - 1) * per, per, &list)) {
+    uint64_t t0 = gz_now_ns();
+    int rc = store->ops->article_count_published(store, now, &total);
+    if (!rc)
+        rc = store->ops->article_latest(store, now, (size_t)(page - 1) * per, per, &list);
+    gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
+    if (rc) {
         gz_http_send_error(r, 500, "Internal Server Error");
         goto out;
     }

@@ -124,11 +124,10 @@ static void cache_and_views(struct gz_buf *b, struct gz_site *site)
 static void store_queries(struct gz_buf *b, struct gz_site *site)
 {
     static const char name[] = "gazette_store_query_duration_seconds";
-    help_type(
-        b, name, "histogram",
-        "Store queries by operation: views_write (the flusher's transaction), "
-        "changes and latest (the flusher's reads), page_render (the reads of one page "
-        "render, timed with its template), ready (the /readyz query).");
+    help_type(b, name, "histogram",
+              "Store queries by operation: views_write (the flusher's transaction), "
+              "changes and latest (the flusher's reads), page_read (the reads behind "
+              "one page render), ready (the /readyz query).");
     struct hist_sum h[3];
     memset(h, 0, sizeof h);
     hist_add(&h[0], &site->flush_stats.write);
@@ -137,13 +136,18 @@ static void store_queries(struct gz_buf *b, struct gz_site *site)
     hist_samples(b, name, "op=\"views_write\",", &h[0]);
     hist_samples(b, name, "op=\"changes\",", &h[1]);
     hist_samples(b, name, "op=\"latest\",", &h[2]);
-    struct hist_sum render = {0}, ready = {0};
+    struct hist_sum read = {0}, ready = {0}, render = {0};
     for (size_t i = 0; i < site->nthreads; i++) {
-        hist_add(&render, &site->threads[i].stats.render);
+        hist_add(&read, &site->threads[i].stats.page_read);
         hist_add(&ready, &site->threads[i].stats.ready);
+        hist_add(&render, &site->threads[i].stats.render);
     }
-    hist_samples(b, name, "op=\"page_render\",", &render);
+    hist_samples(b, name, "op=\"page_read\",", &read);
     hist_samples(b, name, "op=\"ready\",", &ready);
+    static const char render_name[] = "gazette_page_render_duration_seconds";
+    help_type(b, render_name, "histogram",
+              "Rendering one page into the cache: store reads, template, compression.");
+    hist_samples(b, render_name, "", &render);
 }
 
 static uint64_t resident_bytes(void)

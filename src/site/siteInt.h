@@ -33,7 +33,8 @@ struct gz_site_stats {
     _Atomic uint64_t cache_misses; /* missing or stale: the render lock was taken */
     _Atomic uint64_t renders;      /* pages rendered into the cache */
     _Atomic uint64_t views_counted;
-    struct gz_hist render; /* a page's store reads (and template) */
+    struct gz_hist render;    /* one page render: store reads, template, compression */
+    struct gz_hist page_read; /* the store reads behind one page render */
     struct gz_hist ready;  /* the /readyz query */
 };
 

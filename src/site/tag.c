@@ -46,10 +46,12 @@ static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
     struct gz_page *out = NULL;
     size_t per = (size_t)cfg->per_page;
     char *slugz = gz_arena_strndup(ar, slug.p, slug.len);
+    uint64_t t0 = gz_now_ns();
     int rc = store->ops->tag_get_by_slug(store, slugz, &tag);
     if (rc == GZ_OK)
         rc = store->ops->tag_articles(store, tag.id, time(NULL), (size_t)(page - 1) * per,
                                       per, &list, &total);
+    gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
     if (rc && rc != GZ_ENOTFOUND) {
         gz_http_send_error(r, 500, "Internal Server Error");
         goto out;

@@ -410,6 +410,7 @@ def test_metrics_strict_and_moving():
                       ("gazette_views_flushed_total", "counter"),
                       ("gazette_view_flush_duration_seconds", "histogram"),
                       ("gazette_store_query_duration_seconds", "histogram"),
+                      ("gazette_page_render_duration_seconds", "histogram"),
                       ("gazette_open_connections", "gauge"),
                       ("gazette_process_resident_memory_bytes", "gauge"),
                       ("gazette_build_info", "gauge")]:
@@ -448,7 +449,9 @@ def test_metrics_strict_and_moving():
           "open connections (the kept-alive one and the scrape)")
     check(sample(m1, "gazette_request_duration_seconds_count")
           > sample(m0, "gazette_request_duration_seconds_count"), "durations observed")
-    check(sample(m1, "gazette_store_query_duration_seconds_count", op="page_render") >= 2,
+    check(sample(m1, "gazette_page_render_duration_seconds_count") >= 2,
+          "page renders timed")
+    check(sample(m1, "gazette_store_query_duration_seconds_count", op="page_read") >= 2,
           "page render reads timed")
     wait_for(lambda: sample(scrape(srv), "gazette_views_flushed_total") >= 2, 5.0,
              what="views flushed")
