@@ -130,6 +130,10 @@ struct gz_request {
     struct gz_str query;      /* raw query string without '?', may be empty */
     struct gz_str request_id; /* also sent as x-request-id; NUL-terminated */
     int is_head;
+    /* Where gz_http_send_page keeps its reference on the page it sends: the
+     * request's own bookkeeping, released with it, so sending a cached page
+     * allocates nothing. NULL outside the server (then it allocates). */
+    struct gz_page **page_ref;
 };
 
 typedef int (*gz_handler_fn)(void *ctx, struct gz_request *r);

@@ -178,7 +178,9 @@ int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *ca
     req->res.reason = page->status == 200 ? "OK" : "Not Found";
     /* The bytes are sent from the cached page itself: hold a reference until
      * the request's memory is released. */
-    struct gz_page **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), release_page);
+    struct gz_page **slot = r->page_ref;
+    if (!slot || *slot)
+        slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), release_page);
     *slot = page;
     gz_page_ref(page);
     send_bytes(req, page->body[enc].p, page->body[enc].len, r->is_head);

@@ -156,6 +156,7 @@ struct req_note {
     size_t route;
     size_t id_len;
     char id[GZ_REQUEST_ID_MAX + 1];
+    struct gz_page *page; /* the cached page sent, if any (gz_request.page_ref) */
 };
 
 static void on_request_done(void *p)
@@ -163,6 +164,8 @@ static void on_request_done(void *p)
     struct req_note *n = p;
     log_request(n->worker, n->req, (struct gz_str){n->id, n->id_len}, n->route,
                 gz_now_ns() - n->start_ns);
+    if (n->page)
+        gz_page_unref(n->page);
 }
 
 static void on_h2o_answered(h2o_logger_t *self, h2o_req_t *req)
@@ -297,6 +300,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     assign_id(s, w, req, note);
     struct gz_request r = {.req = req, .worker = w};
     r.request_id = (struct gz_str){note->id, note->id_len};
+    note->page = NULL;
+    r.page_ref = &note->page;
     /* Error-log lines written while handling the request carry its id. */
     gz_log_set_request_id(note->id);
     gz_debug("%.*s %.*s", (int)req->input.method.len, req->input.method.base,

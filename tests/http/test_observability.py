@@ -203,7 +203,10 @@ def test_sighup_reopens_log_files():
     for i in range(3):
         srv.get("/", headers={"X-Request-Id": "after-rotate-%d" % i})
     wait_lines(alog, lambda d: d["id"] == "after-rotate-2", "lines in the new access log")
-    check_eq(sorted(d["id"] for d in access_lines(alog)),
+    # A line still in a loop's buffer at the rotation (a request answered
+    # just before it) may land in the new file; nothing after it may land in
+    # the old one, and nothing is lost.
+    check_eq(sorted(d["id"] for d in access_lines(alog) if d["id"].startswith("after")),
              ["after-rotate-0", "after-rotate-1", "after-rotate-2"], "new file's lines")
     old = [d["id"] for d in access_lines(alog + ".1")]
     check("before-rotate" in old and not any(i.startswith("after") for i in old),
@@ -429,6 +432,10 @@ def test_metrics_strict_and_moving():
     c = srv.conn()
     srv.view(art.url, 2, conn=c)        # two counted views
     srv.get(art.url, conn=c)            # a bot: not a view
+    # A request is counted when h2o releases it, just after its response
+    # went out, possibly on the other event loop: wait for the count.
+    wait_for(lambda: sample(scrape(srv), "gazette_requests_total", route="article",
+                            code="200") >= 3, 5.0, what="article requests counted")
     m1 = scrape(srv)
     c.close()
     check_eq(sample(m1, "gazette_requests_total", route="home", code="200") - home0, 3,
