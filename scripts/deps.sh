@@ -8,9 +8,9 @@ PKGS="build-essential pkg-config meson ninja-build
 libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libmd4c-dev
 libmd4c-html0-dev libgumbo-dev libjansson-dev libsodium-dev libbrotli-dev
 zlib1g-dev libcmocka-dev
-python3 curl brotli wrk nginx-light procps
+python3 curl brotli wrk nginx-light procps slowhttptest
 systemd logrotate openssl groff-base
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev valgrind"
 BROWSER_PKGS="chromium nodejs npm"
 
 want_browser=1

@@ -39,6 +39,10 @@ if [ "$unit_rc" -ne 0 ] && [ "$uf" -eq 0 ]; then uf=1; fi
 echo "$up passed, $uf failed" >"$out/unit.count"
 count "$out/unit.count" unit
 
+echo "== valgrind (core unit tests in a build without sanitizers)"
+"$root/tests/valgrind.sh" 2>&1 | tee "$out/valgrind.log"
+count "$out/valgrind.log" valgrind
+
 echo "== HTTP tests (a real server on loopback)"
 python3 "$root/tests/http/run.py" --gazette "$gazette" 2>&1 | tee "$out/http.log"
 count "$out/http.log" http

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "content/content.h"
 #include "content/slug.h"
+#include "core/utf8.h"
 #include "store/store.h"
 
 #define MAX_BODY ((size_t)16 << 20)
@@ -107,8 +108,12 @@ int gz_cli_apply_article_opts(struct gz_article *a, const struct gz_opt *opts, s
         replace(&a->slug, v);
     if ((v = gz_cli_opt(opts, n, "tags")))
         set_tags(a, v);
-    if ((v = gz_cli_opt(opts, n, "author")) &&
-        st->ops->author_ensure(st, v, &a->author_id)) {
+    if ((v = gz_cli_opt(opts, n, "author")) && !gz_utf8_valid(v, strlen(v))) {
+        /* Checked here: the author is stored before the article's text is. */
+        fprintf(stderr, "gazette: the author name is not valid UTF-8\n");
+        return GZ_EINVAL;
+    }
+    if (v && st->ops->author_ensure(st, v, &a->author_id)) {
         fprintf(stderr, "gazette: cannot record the author\n");
         return GZ_EIO;
     }

@@ -14,6 +14,17 @@ static int valid_opt(const char *s)
     return !s || gz_utf8_valid(s, strlen(s));
 }
 
+/* Tag names reach pages (article footers, section headings, navigation)
+ * like the title does, so they are held to the same rule. */
+static int valid_tags(const struct gz_article *a)
+{
+    for (size_t i = 0; i < a->ntags; i++) {
+        if (!valid_opt(a->tags[i]))
+            return 0;
+    }
+    return 1;
+}
+
 static int blank(const char *s)
 {
     for (; *s; s++) {
@@ -62,7 +73,7 @@ int gz_content_prepare(struct gz_article *a, size_t teaser_words)
     if (!a->title || blank(a->title))
         return GZ_EINVAL;
     if (!valid_opt(a->title) || !valid_opt(a->summary) || !valid_opt(a->body_src) ||
-        !valid_opt(a->slug) || !valid_opt(a->lang))
+        !valid_opt(a->slug) || !valid_opt(a->lang) || !valid_tags(a))
         return GZ_EINVAL;
 
     struct prepared p = {.new_slug = 0};

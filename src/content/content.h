@@ -19,7 +19,8 @@
  * ones are heap strings too.
  *
  * Returns GZ_OK; GZ_EINVAL, changing nothing, when the title is NULL or
- * blank or any of title, summary, body_src, slug, lang is not valid UTF-8;
+ * blank or any of title, summary, body_src, slug, lang or a tag name is
+ * not valid UTF-8;
  * GZ_ETOOBIG, changing nothing, when the rendered body would exceed
  * GZ_BUF_PAGE_MAX; GZ_ERR when the Markdown parser fails. */
 int gz_content_prepare(struct gz_article *a, size_t teaser_words);

@@ -82,6 +82,8 @@ static const struct setting settings[] = {
     I("http", "idle_timeout_ms", idle_timeout_ms, 100, 3600000,
       "a connection idle (or a client this slow sending its request) this long is "
       "closed"),
+    I("http", "max_connections", max_connections, 1, 1000000,
+      "open connections at most, over all event loops; more wait to be accepted"),
     Z("http", "max_body", max_body, 0, (int64_t)1 << 30,
       "largest request body in bytes; larger gets 413"),
     Z("http", "max_header", max_header, 1024, 1 << 20,
@@ -326,6 +328,7 @@ void gz_config_defaults(struct gz_config *c)
     c->port = 8080;
     c->threads = 0;
     c->idle_timeout_ms = 10000;
+    c->max_connections = 10000;
     c->max_body = 1 << 20;
     c->max_header = 16 << 10;
     c->max_uri = 8 << 10;

@@ -20,6 +20,7 @@ struct gz_config {
     int port;               /* [http] port, default 8080 */
     int threads;            /* [http] threads: event loops; 0 = one per core */
     int idle_timeout_ms;    /* [http] idle_timeout_ms: idle / slow client */
+    int max_connections;    /* [http] max_connections: over all loops */
     size_t max_body;        /* [http] max_body: bytes (413 past it) */
     size_t max_header;      /* [http] max_header: total header bytes (431) */
     size_t max_uri;         /* [http] max_uri: request-target bytes (414) */

@@ -113,6 +113,14 @@ struct gz_worker {
     struct gz_http_stats stats;
     struct gz_accesslog_buf accesslog;
     uint64_t requests_seen; /* numbers this loop's request ids */
+    /* The connection limit: this loop's share of http.max_connections, the
+     * connections it holds (struct conn in server.c, oldest first), whether
+     * its listener is reading, and until when it waits after running out
+     * of file descriptors (h2o_now milliseconds). */
+    size_t max_conns, nconns;
+    h2o_linklist_t conns;
+    int accepting;
+    uint64_t accept_again_at;
 };
 
 /* Request ids: ours are "PREFIX-LOOP-N" (a random per-process prefix, the

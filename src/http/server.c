@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,16 @@
 #define LOOP_TICK_MS 100
 /* During a stop, a connection silent this long is closed. */
 #define SHUTDOWN_IDLE_MS 500
+/* Out of file descriptors, a loop stops accepting this long: the listener
+ * stays readable, and retrying at once would spin the loop. */
+#define NOFD_PAUSE_MS 100
+/* ... and says so once per episode: after this long without a pause. */
+#define NOFD_QUIET_MS 10000
+/* When clients wait in the backlog, a connection accepted this long ago
+ * that has sent nothing is closed (make_room); at most EVICT_BATCH of them
+ * per loop and turn. */
+#define EVICT_SILENT_MS 250
+#define EVICT_BATCH 64
 
 struct handler {
     gz_handler_fn fn;
@@ -369,12 +380,70 @@ static int check_port_free(const char *host, int port, char *err, size_t errlen)
     return rc;
 }
 
+/* ---- the connection limit ------------------------------------------------- */
+
+/* A connection a loop accepted, until h2o closes its socket. */
+struct conn {
+    h2o_linklist_t link; /* in gz_worker.conns, oldest first */
+    h2o_socket_t *sock;
+    struct gz_worker *worker;
+    uint64_t accepted_at; /* h2o_now */
+    int evicted;
+};
+
+static void on_accept(h2o_socket_t *listener, const char *error);
+
+/* A loop accepts while under its share of the limit and not waiting after
+ * EMFILE. Above it, new connections wait in the kernel's backlog (one
+ * accepted but never read would only hold a descriptor). */
+static void update_accepting(struct gz_worker *w)
+{
+    if (!w->listener)
+        return; /* stopping: the listener is closed */
+    int want = w->nconns < w->max_conns && h2o_now(w->loop) >= w->accept_again_at;
+    if (want == w->accepting)
+        return;
+    w->accepting = want;
+    if (want)
+        h2o_socket_read_start(w->listener, on_accept);
+    else
+        h2o_socket_read_stop(w->listener);
+}
+
 /* h2o 2.2.5 keeps no connection count we could read from another thread:
  * each loop counts the sockets it accepted and those closed. */
 static void on_socket_close(void *data)
 {
-    struct gz_worker *w = data;
+    struct conn *c = data;
+    struct gz_worker *w = c->worker;
     gz_stat_add(&w->stats.closed, 1);
+    h2o_linklist_unlink(&c->link);
+    free(c);
+    w->nconns--;
+    update_accepting(w);
+}
+
+static void track(struct gz_worker *w, h2o_socket_t *sock)
+{
+    struct conn *c = gz_xcalloc(1, sizeof(*c));
+    c->sock = sock;
+    c->worker = w;
+    c->accepted_at = h2o_now(w->loop);
+    h2o_linklist_insert(&w->conns, &c->link);
+    w->nconns++;
+    gz_stat_add(&w->stats.accepted, 1);
+    sock->on_close.cb = on_socket_close;
+    sock->on_close.data = c;
+}
+
+/* accept() failed for want of descriptors or memory: pause. */
+static void out_of_fds(struct gz_worker *w, int err)
+{
+    uint64_t now = h2o_now(w->loop);
+    if (now >= w->accept_again_at + NOFD_QUIET_MS)
+        gz_warn("loop %zu cannot accept connections (%s); pausing accepts for %d ms",
+                w->index, strerror(err), NOFD_PAUSE_MS);
+    w->accept_again_at = now + NOFD_PAUSE_MS;
 }
 
 static void on_accept(h2o_socket_t *listener, const char *error)
@@ -383,14 +452,51 @@ static void on_accept(h2o_socket_t *listener, const char *error)
     if (error)
         return;
     /* Accept a few per wake-up so one loop does not starve the other. */
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 16 && w->nconns < w->max_conns; i++) {
+        errno = 0;
         h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-        if (!sock)
+        if (!sock) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                out_of_fds(w, errno);
             break;
-        gz_stat_add(&w->stats.accepted, 1);
-        sock->on_close.cb = on_socket_close;
-        sock->on_close.data = w;
+        }
+        track(w, sock);
         h2o_accept(&w->accept, sock);
+    }
+    update_accepting(w);
+}
+
+static int backlog_waiting(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* A loop that cannot accept (at its share, or out of descriptors) while
+ * clients wait in the backlog closes the oldest connections that have not
+ * sent a byte since they were accepted EVICT_SILENT_MS ago. Otherwise a
+ * flood of silent connections would delay a real client by the idle
+ * timeout times the flood's multiple of the limit (the backlog is first
+ * come, first served). A real client that waited in the backlog has sent
+ * its request by the time it is accepted. shutdown() rather than close():
+ * h2o reads the end of the stream and closes the socket itself. Clients
+ * that sent part of a request keep their slot until the idle timeout. */
+static void make_room(struct gz_worker *w)
+{
+    if (w->accepting || !backlog_waiting(w->listen_fd))
+        return;
+    uint64_t now = h2o_now(w->loop);
+    size_t closed = 0;
+    for (h2o_linklist_t *l = w->conns.next; l != &w->conns && closed < EVICT_BATCH;
+         l = l->next) {
+        struct conn *c = H2O_STRUCT_FROM_MEMBER(struct conn, link, l);
+        if (now - c->accepted_at < EVICT_SILENT_MS)
+            break; /* oldest first: the rest are younger */
+        if (c->evicted || c->sock->bytes_read)
+            continue;
+        shutdown(h2o_socket_get_fd(c->sock), SHUT_RDWR);
+        c->evicted = 1;
+        closed++;
     }
 }
 
@@ -418,10 +524,13 @@ static void *worker_main(void *arg)
     w->listener =
         h2o_evloop_socket_create(w->loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     w->listener->data = w;
-    h2o_socket_read_start(w->listener, on_accept);
+    h2o_linklist_init_anchor(&w->conns);
+    update_accepting(w);
 
     while (!atomic_load_explicit(&s->stopping, memory_order_relaxed)) {
         h2o_evloop_run(w->loop, LOOP_TICK_MS);
+        update_accepting(w); /* the pause after EMFILE may be over */
+        make_room(w);
         quiescent(s, w);
     }
 
@@ -429,8 +538,11 @@ static void *worker_main(void *arg)
      * closed; requests in flight are answered, for up to the grace period.
      * h2o 2.2.5 has no public connection count, so this reads the context's
      * list of HTTP/1 connections. */
-    h2o_socket_read_stop(w->listener);
-    h2o_socket_close(w->listener);
+    if (w->accepting)
+        h2o_socket_read_stop(w->listener);
+    h2o_socket_close(w->listener); /* and listen_fd with it */
+    w->listener = NULL;
+    w->listen_fd = -1;
     h2o_context_request_shutdown(&w->ctx);
     /* h2o 2.2.5 leaves idle HTTP/1 keep-alive connections open until their
      * idle timeout. Shortening the timeout closes them within a tick; a
@@ -506,6 +618,7 @@ int gz_server_new(const struct gz_config *cfg, const struct gz_server_hooks *hoo
     s->routes[s->nroutes++] = "other";
     new_id_prefix(s->id_prefix, sizeof s->id_prefix);
 
+    size_t share = ((size_t)cfg->max_connections + s->nworkers - 1) / s->nworkers;
     s->workers = gz_xcalloc(s->nworkers, sizeof(*s->workers));
     if (check_port_free(cfg->listen, cfg->port, err, errlen)) {
         gz_server_free(s);
@@ -515,6 +628,7 @@ int gz_server_new(const struct gz_config *cfg, const struct gz_server_hooks *hoo
         s->workers[i].index = i;
         s->workers[i].server = s;
         s->workers[i].listen_fd = -1;
+        s->workers[i].max_conns = share;
         if (bind_listener(cfg->listen, cfg->port, 1, &s->workers[i].listen_fd, err,
                           errlen)) {
             gz_server_free(s);

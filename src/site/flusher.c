@@ -194,6 +194,7 @@ static void warn_restart_only(const struct gz_config *old, const struct gz_confi
         {"http.max_body", old->max_body != cur->max_body},
         {"http.max_header", old->max_header != cur->max_header},
         {"http.max_uri", old->max_uri != cur->max_uri},
+        {"http.max_connections", old->max_connections != cur->max_connections},
         {"cache.max_mb", old->cache_mb != cur->cache_mb},
         {"log.access", strcmp(old->access_log, cur->access_log) != 0},
         {"log.error", strcmp(old->error_log, cur->error_log) != 0},

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/log.h"
 #include "store/sqliteInt.h"
@@ -113,10 +114,46 @@ static const char *const stmt_sql[ST_COUNT] = {
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
+/* The errno of the last failed system call on the WAL file, else on the
+ * database file: a failed commit does not always reach
+ * sqlite3_system_errno(). */
+static int file_errno(sqlite3 *db)
+{
+    sqlite3_file *wal = NULL;
+    int e = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) ==
+            SQLITE_OK &&
+        wal && wal->pMethods)
+        wal->pMethods->xFileControl(wal, SQLITE_FCNTL_LAST_ERRNO, &e);
+    if (!e)
+        sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e);
+    return e;
+}
+
+/* SQLite reports a full disk as "disk I/O error" on some paths (creating
+ * the -shm file, a write past a quota or RLIMIT_FSIZE): the errno behind
+ * it (ENOSPC, EDQUOT, EFBIG) is what tells an operator that the disk is
+ * full, so it is added when there is one. */
+const char *gz_sqlite_errmsg(sqlite3 *db, char *buf, size_t len)
+{
+    int sys = sqlite3_system_errno(db);
+    int primary = sqlite3_extended_errcode(db) & 0xff;
+    int io =
+        primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN;
+    if (io && !sys)
+        sys = file_errno(db);
+    if (io && sys)
+        snprintf(buf, len, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+    else
+        snprintf(buf, len, "%s", sqlite3_errmsg(db));
+    return buf;
+}
+
 /* Logs the database's last error and returns GZ_EIO. */
 int gz_sqlite_fail(struct sqlite_store *s, const char *what)
 {
-    gz_error("store: %s: %s", what, sqlite3_errmsg(s->db));
+    char msg[256];
+    gz_error("store: %s: %s", what, gz_sqlite_errmsg(s->db, msg, sizeof msg));
     return GZ_EIO;
 }
 
@@ -292,7 +329,8 @@ static int exec_sql(struct sqlite_store *s, const char *sql, const char *what, c
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)
         return GZ_OK;
-    snprintf(err, errlen, "%s: %s", what, sqlite3_errmsg(s->db));
+    char msg[256];
+    snprintf(err, errlen, "%s: %s", what, gz_sqlite_errmsg(s->db, msg, sizeof msg));
     return GZ_EIO;
 }
 

@@ -83,6 +83,9 @@ static inline void done(sqlite3_stmt *st)
 
 /* Logs the database's last error and returns GZ_EIO. */
 int gz_sqlite_fail(struct sqlite_store *s, const char *what);
+/* The last error of db, with the OS error behind an I/O or full-disk
+ * failure when there is one (ENOSPC, EFBIG, ...); written to buf. */
+const char *gz_sqlite_errmsg(sqlite3 *db, char *buf, size_t len);
 
 /* Binders that stop at the first failure; *rc (start it at SQLITE_OK)
  * collects it, and gz_sqlite_bound checks it. A NULL text binds "". The

@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { runXssChecks } from './xss.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -145,10 +146,10 @@ function freePort() {
     });
 }
 
-async function startServer(gazette, db, port, theme) {
+async function startServer(gazette, db, port, theme, extra = []) {
     const base = `http://127.0.0.1:${port}`;
     const args = ['serve', '--db', db, '--listen', '127.0.0.1', '--port', String(port), '--threads', '1',
-        '--set', `site.url=${base}`];
+        '--set', `site.url=${base}`, ...extra];
     if (theme) args.push('--theme', theme);
     // Sanitizer builds: the project's LeakSanitizer suppressions (h2o's own
     // free lists) unless the caller set options already.
@@ -564,6 +565,9 @@ async function main() {
         server = await startServer(opts.gazette, site.db, port, opts.theme);
         browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS });
         await runTests(browser, site, server.base, out);
+        /* content safety (xss.mjs): its own site and server, same browser */
+        await runXssChecks(browser, { gazette: opts.gazette, theme: opts.theme, dir, check, assert,
+            startServer, stopServer, freePort });
         await check('server is still running after the tests', () =>
             assert(server.child.exitCode === null && server.child.signalCode === null,
                 `gazette exited (${server.child.exitCode ?? server.child.signalCode})`));

@@ -100,6 +100,26 @@ static void prepare_refuses(void **state)
     }
 }
 
+/* Tag names reach pages like the title does: an invalid one (here an
+ * overlong "<") is refused, and nothing changes. */
+static void prepare_refuses_invalid_tag(void **state)
+{
+    char ok[] = "ok", bad[] = "a\xC0\xBCscript";
+    char *tags[] = {ok, bad};
+    struct gz_article a;
+    article_set(&a, "Title", "body", NULL, NULL, NULL);
+    a.tags = tags;
+    a.ntags = 2;
+    assert_int_equal(gz_content_prepare(&a, 30), GZ_EINVAL);
+    assert_null(a.body_html);
+    assert_null(a.teaser);
+    a.ntags = 1;
+    assert_int_equal(gz_content_prepare(&a, 30), GZ_OK);
+    a.tags = NULL;
+    a.ntags = 0;
+    article_free(&a);
+}
+
 static void lang_rtl(void **state)
 {
     static const char *const rtl[] = {
@@ -125,6 +145,7 @@ int gz_test_prepare(void)
         cmocka_unit_test(prepare_fills_fields),
         cmocka_unit_test(prepare_keeps_given_values),
         cmocka_unit_test(prepare_refuses),
+        cmocka_unit_test(prepare_refuses_invalid_tag),
         cmocka_unit_test(lang_rtl),
     };
     return cmocka_run_group_tests_name("content", tests, NULL, NULL);
