@@ -4,31 +4,10 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "site/route.h"
 #include "site/siteInt.h"
 
-static int is_digits(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i] < '0' || p[i] > '9')
-            return 0;
-    return 1;
-}
 
-/* Splits "/YYYY/MM/slug" into its parts; 0 when the path has another form. */
-static int parse_path(struct gz_str path, int *year, int *month, struct gz_str *slug)
-{
-    const char *p = path.p;
-    if (path.len < 10 || p[0] != '/' || p[5] != '/' || p[8] != '/' ||
-        !is_digits(p + 1, 4) || !is_digits(p + 6, 2))
-        return 0;
-    slug->p = p + 9;
-    slug->len = path.len - 9;
-    if (memchr(slug->p, '/', slug->len))
-        return 0;
-    *year = (p[1] - '0') * 1000 + (p[2] - '0') * 100 + (p[3] - '0') * 10 + (p[4] - '0');
-    *month = (p[6] - '0') * 10 + (p[7] - '0');
-    return 1;
-}
 
 static int is_public(const struct gz_article *a, int64_t now)
 {
@@ -85,7 +64,7 @@ static struct gz_page *render_article(struct gz_site *site, struct gz_request *r
 {
     int year, month;
     struct gz_str slug = {0};
-    if (!parse_path(r->path, &year, &month, &slug)) {
+    if (!gz_route_article(r->path, &year, &month, &slug)) {
         gz_site_not_found(site, r); /* not reached: the handler checked */
         return NULL;
     }
@@ -127,7 +106,7 @@ int gz_site_article(void *arg, struct gz_request *r)
     struct gz_site *site = arg;
     int year, month;
     struct gz_str slug;
-    if (!parse_path(r->path, &year, &month, &slug) || slug.len == 0)
+    if (!gz_route_article(r->path, &year, &month, &slug) || slug.len == 0)
         return GZ_DECLINED;
     if (!gz_site_method_ok(r))
         return GZ_OK;

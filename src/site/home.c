@@ -2,17 +2,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "site/route.h"
 #include "site/siteInt.h"
 
-/* 1 for "/", N for "/page/N", -1 for any other path. */
-static int64_t page_number(struct gz_str path)
-{
-    if (path.len == 1 && path.p[0] == '/')
-        return 1;
-    if (path.len < 2 || path.p[0] != '/' || path.p[1] != 'p')
-        return -1;
-    return gz_list_page_number(path);
-}
 
 static char *page_path(struct gz_arena *a, int64_t page, const void *unused)
 {
@@ -25,7 +17,7 @@ static struct gz_page *render_home(struct gz_site *site, struct gz_request *r,
     const struct gz_config *cfg = gz_site_cfg(site);
     struct gz_arena *ar = &r->worker->arena;
     struct gz_store *store = gz_site_thread_of(site, r)->store;
-    int64_t page = page_number(r->path), now = time(NULL), total = 0;
+    int64_t page = gz_route_home(r->path), now = time(NULL), total = 0;
     struct gz_teaser_list list = {0};
     struct gz_page *out = NULL;
     size_t per = (size_t)cfg->per_page;
@@ -59,7 +51,7 @@ out:
 
 int gz_site_home(void *arg, struct gz_request *r)
 {
-    if (page_number(r->path) < 0)
+    if (gz_route_home(r->path) < 0)
         return GZ_DECLINED;
     if (!gz_site_method_ok(r))
         return GZ_OK;

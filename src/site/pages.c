@@ -90,19 +90,6 @@ void gz_list_values(struct gz_val *ctx, struct gz_arena *a, const struct gz_teas
     gz_obj_set(ctx, "pagination", pg);
 }
 
-int64_t gz_list_page_number(struct gz_str rest)
-{
-    static const char prefix[] = "/page/";
-    size_t n = sizeof(prefix) - 1;
-    int64_t page;
-    if (rest.len == 0)
-        return 1;
-    /* Page 1 has one address only: the list's own. */
-    if (rest.len <= n || memcmp(rest.p, prefix, n) || rest.p[n] == '+' ||
-        gz_parse_i64(rest.p + n, rest.len - n, 2, 1000000, &page))
-        return -1;
-    return page;
-}
 
 struct gz_val *gz_page_context(struct gz_site *site, struct gz_arena *a,
                                const char *page_title, const char *lang,

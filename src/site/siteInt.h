@@ -136,9 +136,6 @@ void gz_list_values(struct gz_val *ctx, struct gz_arena *a,
                     const struct gz_teaser_list *l, int64_t page, int64_t pages,
                     char *(*page_path)(struct gz_arena *, int64_t, const void *),
                     const void *arg, const struct gz_config *cfg);
-/* Parses the "/page/N" suffix of a list page's path: 1 for "", N for
- * "/page/N" (N >= 2), -1 for anything else. */
-int64_t gz_list_page_number(struct gz_str rest);
 /* "/YYYY/MM/slug" (slug not encoded: links are UTF-8 IRIs). */
 char *gz_article_path(struct gz_arena *a, const char *slug, int64_t published_at);
 const char *gz_lang_dir(const char *lang);

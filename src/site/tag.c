@@ -3,24 +3,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "site/route.h"
 #include "site/siteInt.h"
 
 static const char prefix[] = "/tag/";
 #define PREFIX_LEN (sizeof(prefix) - 1)
 
-/* Splits the path into the tag's slug and its page number; 0 when the path
- * is not a section page. */
-static int parse_path(struct gz_str path, struct gz_str *slug, int64_t *page)
-{
-    if (path.len <= PREFIX_LEN || memcmp(path.p, prefix, PREFIX_LEN))
-        return 0;
-    slug->p = path.p + PREFIX_LEN;
-    const char *end = memchr(slug->p, '/', path.len - PREFIX_LEN);
-    slug->len = end ? (size_t)(end - slug->p) : path.len - PREFIX_LEN;
-    struct gz_str rest = {slug->p + slug->len, path.len - PREFIX_LEN - slug->len};
-    *page = gz_list_page_number(rest);
-    return slug->len > 0 && *page > 0;
-}
 
 static char *page_path(struct gz_arena *a, int64_t page, const void *slug)
 {
@@ -37,7 +25,7 @@ static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
     struct gz_store *store = gz_site_thread_of(site, r)->store;
     struct gz_str slug = {0};
     int64_t page = 0, total = 0;
-    if (!parse_path(r->path, &slug, &page)) {
+    if (!gz_route_tag(r->path, &slug, &page)) {
         gz_site_not_found(site, r); /* not reached: the handler checked */
         return NULL;
     }
@@ -90,7 +78,7 @@ int gz_site_tag(void *arg, struct gz_request *r)
         return GZ_DECLINED;
     if (!gz_site_method_ok(r))
         return GZ_OK;
-    if (!parse_path(r->path, &slug, &page)) {
+    if (!gz_route_tag(r->path, &slug, &page)) {
         gz_site_not_found(arg, r);
         return GZ_OK;
     }

@@ -1,0 +1,23 @@
+/* How a request path maps to a page of the site. Pure functions on the
+ * percent-decoded path, shared by the handlers and fuzzed on their own
+ * (fuzz/fuzz_route.c). Slices point into the path. */
+#ifndef GZ_ROUTE_H
+#define GZ_ROUTE_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+
+/* "/YYYY/MM/slug": 1 with its parts (the slug may be empty: the caller
+ * declines it), 0 for any other path. */
+int gz_route_article(struct gz_str path, int *year, int *month, struct gz_str *slug);
+/* The home page: 1 for "/", N for "/page/N" (N >= 2), -1 for any other path. */
+int64_t gz_route_home(struct gz_str path);
+/* "/tag/SLUG" and "/tag/SLUG/page/N": 1 with the slug and the page number;
+ * 0 for a path under /tag/ that is not a section page, or any other path. */
+int gz_route_tag(struct gz_str path, struct gz_str *slug, int64_t *page);
+/* The "/page/N" suffix of a list page's path: 1 for "", N for "/page/N"
+ * (N >= 2), -1 for anything else (page 1 has one address only). */
+int64_t gz_list_page_number(struct gz_str rest);
+
+#endif
