@@ -173,13 +173,11 @@ size_t gz_server_threads(const struct gz_server *s);
 const struct gz_worker *gz_server_worker(const struct gz_server *s, size_t i);
 /* The route labels: n of them, index 0 is "other". */
 const char *const *gz_server_routes(const struct gz_server *s, size_t *n);
-/* Runs the loops until gz_server_stop() or SIGINT/SIGTERM; then stops
+/* Runs the loops until SIGINT or SIGTERM; then stops
  * accepting, lets requests in flight finish (up to a grace period), writes
  * the access log out, and returns. SIGHUP reopens the error and access log
  * files and calls hooks.reload. */
 int gz_server_run(struct gz_server *s);
-/* Async-signal-safe. */
-void gz_server_stop(struct gz_server *s);
 /* Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread it starts
  * afterwards (gz_server_run takes them with sigwait). Call it before
  * starting any thread, so that no thread dies of them. */

@@ -734,12 +734,6 @@ int gz_server_run(struct gz_server *s)
     return GZ_OK;
 }
 
-void gz_server_stop(struct gz_server *s)
-{
-    atomic_store(&s->stopping, 1);
-    kill(getpid(), SIGTERM);
-}
-
 void gz_server_free(struct gz_server *s)
 {
     if (!s)
