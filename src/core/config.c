@@ -123,6 +123,12 @@ static const struct setting settings[] = {
     S("metrics", "allow", metrics_allow, check_cidr_list,
       "addresses or CIDR blocks separated by commas",
       "clients that may read /metrics (addresses or CIDR blocks, comma-separated)"),
+    I("admin", "session_hours", session_hours, 1, 8760,
+      "how long a login to the admin lasts, in hours"),
+    S("media", "dir", media_dir, check_nonempty, "a folder path",
+      "folder where uploaded images are stored (created when missing)"),
+    Z("media", "max_bytes", media_max_bytes, 1024, (int64_t)1 << 30,
+      "largest uploaded file in bytes; larger gets 413"),
 };
 
 _Static_assert(GZ_COUNTOF(settings) <= GZ_CONFIG_MAX_SETTINGS,
@@ -348,6 +354,9 @@ void gz_config_defaults(struct gz_config *c)
     set_str(&c->error_log, "stderr");
     set_str(&c->log_level, "info");
     set_str(&c->metrics_allow, "127.0.0.0/8, ::1/128");
+    c->session_hours = 48;
+    set_str(&c->media_dir, "media");
+    c->media_max_bytes = 10 << 20;
 }
 
 void gz_config_clear(struct gz_config *c)

@@ -42,6 +42,9 @@ struct gz_config {
     char *error_log;        /* [log] error: "stderr" or a file path */
     char *log_level;        /* [log] level: debug, info, warn or error */
     char *metrics_allow;    /* [metrics] allow: addresses (CIDR) that may read /metrics */
+    int session_hours;      /* [admin] session_hours: how long a login lasts */
+    char *media_dir;        /* [media] dir: where uploaded files are kept */
+    size_t media_max_bytes; /* [media] max_bytes: largest upload (413 past it) */
 
     /* Where each value came from, indexed like the settings table (see
      * gz_config_count): NULL for the built-in default, else "FILE:LINE",

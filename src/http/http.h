@@ -62,7 +62,7 @@ uint64_t gz_now_ns(void);
 
 /* Route labels: "other" (index 0) and the names given to
  * gz_server_add_named_handler. Statuses 100..599. */
-#define GZ_ROUTES_MAX 8
+#define GZ_ROUTES_MAX 24
 #define GZ_STATUS_MIN 100
 #define GZ_STATUS_SLOTS 500
 
@@ -198,7 +198,10 @@ void gz_http_send(struct gz_request *r, int status, const char *reason,
 void gz_http_send_not_modified(struct gz_request *r, size_t len);
 /* A short plain-text error, e.g. 405, 413. */
 void gz_http_send_error(struct gz_request *r, int status, const char *reason);
-/* 301/302 to location (copied). */
+/* Adds a response header (name lower-case; both copied). Call before the
+ * send. */
+void gz_http_add_header(struct gz_request *r, const char *name, const char *value);
+/* 301/302/303/308 to location (copied). */
 void gz_http_redirect(struct gz_request *r, int status, const char *location, size_t len);
 /* Whether the client's address is in the list. */
 int gz_http_peer_in(struct gz_request *r, const struct gz_cidr_list *l);

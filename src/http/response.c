@@ -227,8 +227,22 @@ void gz_http_redirect(struct gz_request *r, int status, const char *location, si
     char *copy = h2o_mem_alloc_pool(&req->pool, len);
     memcpy(copy, location, len);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, copy, len);
-    gz_http_send(r, status, status == 301 ? "Moved Permanently" : "Found",
+    gz_http_send(r, status,
+                 status == 301   ? "Moved Permanently"
+                 : status == 303 ? "See Other"
+                 : status == 308 ? "Permanent Redirect"
+                                 : "Found",
                  "text/plain; charset=utf-8", "", 0);
+}
+
+void gz_http_add_header(struct gz_request *r, const char *name, const char *value)
+{
+    h2o_req_t *req = r->req;
+    size_t n = strlen(name), v = strlen(value);
+    char *nc = h2o_mem_alloc_pool(&req->pool, n + 1), *vc = h2o_mem_alloc_pool(&req->pool, v + 1);
+    memcpy(nc, name, n + 1);
+    memcpy(vc, value, v + 1);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, nc, n, 0, NULL, vc, v);
 }
 
 static int hexval(int c)

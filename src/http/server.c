@@ -69,6 +69,7 @@ struct gz_server {
     struct gz_worker *workers;
     size_t max_header;
     size_t max_uri;
+    size_t max_body;                /* every path but the upload ones */
     struct gz_accesslog *accesslog; /* NULL when off */
     char id_prefix[16];             /* random, per process */
     _Atomic int stopping;
@@ -253,6 +254,20 @@ static size_t header_bytes(const h2o_req_t *req)
     return n;
 }
 
+/* The paths that take files: their bodies may reach media.max_bytes (the
+ * handlers check the file itself). */
+static int is_upload_path(h2o_iovec_t path)
+{
+    static const char *const prefixes[] = {"/admin/media", "/api/v1/media"};
+    for (size_t i = 0; i < GZ_COUNTOF(prefixes); i++) {
+        size_t n = strlen(prefixes[i]);
+        if (path.len >= n && !memcmp(path.base, prefixes[i], n) &&
+            (path.len == n || path.base[n] == '/' || path.base[n] == '?'))
+            return 1;
+    }
+    return 0;
+}
+
 static void dispatch(struct gz_server *s, struct gz_request *r, struct req_note *note)
 {
     h2o_req_t *req = r->req;
@@ -273,6 +288,10 @@ static void dispatch(struct gz_server *s, struct gz_request *r, struct req_note 
      * answer, then close. No page of the public site takes a body. */
     if (req->entity.base)
         req->http1_is_persistent = 0;
+    if (req->entity.len > s->max_body && !is_upload_path(req->path)) {
+        gz_http_send_error(r, 413, "Payload Too Large");
+        return;
+    }
     size_t plen = req->path.len;
     if (req->query_at != SIZE_MAX) {
         plen = req->query_at;
@@ -593,12 +612,17 @@ int gz_server_new(const struct gz_config *cfg, const struct gz_server_hooks *hoo
         s->hooks = *hooks;
     s->max_header = cfg->max_header;
     s->max_uri = cfg->max_uri;
+    s->max_body = cfg->max_body;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     s->nworkers = cfg->threads > 0 ? (size_t)cfg->threads : (ncpu > 0 ? (size_t)ncpu : 1);
 
     h2o_config_init(&s->globalconf);
     s->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
-    s->globalconf.max_request_entity_size = cfg->max_body;
+    /* h2o's own limit lets uploads through (a file plus its multipart
+     * framing); dispatch holds every other path to max_body. */
+    s->globalconf.max_request_entity_size =
+        cfg->max_body > cfg->media_max_bytes + 65536 ? cfg->max_body
+                                                     : cfg->media_max_bytes + 65536;
     s->globalconf.http1.req_timeout = (uint64_t)cfg->idle_timeout_ms;
     /* No HTTP/2, not even by "Upgrade: h2c": docs/decisions/0002. */
     s->globalconf.http1.upgrade_to_http2 = 0;

@@ -9,5 +9,8 @@
 
 extern const struct gz_embedded_file gz_theme_default_files[];
 extern const size_t gz_theme_default_count;
+/* The admin's templates and assets (themes/admin/). */
+extern const struct gz_embedded_file gz_theme_admin_files[];
+extern const size_t gz_theme_admin_count;
 
 #endif

@@ -256,10 +256,11 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int load_embedded(struct gz_theme *t, char *err, size_t errlen)
+static int load_embedded(struct gz_theme *t, const struct gz_embedded_file *files,
+                         size_t count, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < gz_theme_default_count; i++) {
-        const struct gz_embedded_file *f = &gz_theme_default_files[i];
+    for (size_t i = 0; i < count; i++) {
+        const struct gz_embedded_file *f = &files[i];
         int rc = GZ_OK;
         if (strncmp(f->path, "templates/", 10) == 0 && ends_with(f->path, ".html"))
             rc = gz_tpl_set_add(t->templates, f->path + 10, (const char *)f->bytes,
@@ -400,6 +401,13 @@ static int load_dir(struct gz_theme *t, const char *dir, char *err, size_t errle
 
 int gz_theme_load(const char *dir, struct gz_theme **out, char *err, size_t errlen)
 {
+    return gz_theme_load_from(gz_theme_default_files, gz_theme_default_count, dir, out, err,
+                              errlen);
+}
+
+int gz_theme_load_from(const struct gz_embedded_file *files, size_t count, const char *dir,
+                       struct gz_theme **out, char *err, size_t errlen)
+{
     char scratch[1];
     if (!err || errlen == 0) {
         err = scratch;
@@ -408,7 +416,7 @@ int gz_theme_load(const char *dir, struct gz_theme **out, char *err, size_t errl
     err[0] = '\0';
     struct gz_theme *t = gz_xcalloc(1, sizeof(*t));
     t->templates = gz_tpl_set_new();
-    int rc = load_embedded(t, err, errlen);
+    int rc = load_embedded(t, files, count, err, errlen);
     if (rc == GZ_OK && dir)
         rc = load_dir(t, dir, err, errlen);
     if (rc == GZ_OK)

@@ -31,6 +31,10 @@ struct gz_theme;
  * read-only once loaded and may be shared by threads; free with
  * gz_theme_free. */
 int gz_theme_load(const char *dir, struct gz_theme **out, char *err, size_t errlen);
+/* The same with another embedded theme than the default (the admin's). */
+struct gz_embedded_file;
+int gz_theme_load_from(const struct gz_embedded_file *files, size_t count, const char *dir,
+                       struct gz_theme **out, char *err, size_t errlen);
 void gz_theme_free(struct gz_theme *t);
 
 /* The theme's compiled templates, owned by the theme. */

@@ -298,20 +298,44 @@ static void *flusher_main(void *arg)
         until.tv_nsec = ns % 1000000000;
         int rc = 0;
         while (!site->flusher_stop && !atomic_load(&site->reload_theme) &&
-               rc != ETIMEDOUT)
+               !site->kicked && rc != ETIMEDOUT)
             rc = pthread_cond_timedwait(&site->flush_cond, &site->flush_lock, &until);
+        site->kicked = 0;
+        site->ticks_started++;
         pthread_mutex_unlock(&site->flush_lock);
         gz_flusher_tick(site);
         pthread_mutex_lock(&site->flush_lock);
+        site->ticks_done++;
+        pthread_cond_broadcast(&site->tick_done);
     }
     pthread_mutex_unlock(&site->flush_lock);
     return NULL;
+}
+
+void gz_site_changed(struct gz_site *site)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 5;
+    pthread_mutex_lock(&site->flush_lock);
+    /* A tick already running may have read the changes before ours were
+     * committed: wait for the next one to start and finish. */
+    uint64_t target = site->ticks_started + 1;
+    site->kicked = 1;
+    pthread_cond_signal(&site->flush_cond);
+    int rc = 0;
+    while (!site->flusher_stop && site->ticks_done < target && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&site->tick_done, &site->flush_lock, &until);
+    pthread_mutex_unlock(&site->flush_lock);
+    if (rc == ETIMEDOUT)
+        gz_warn("site: the flusher took over 5 s to pick up a change");
 }
 
 int gz_flusher_start(struct gz_site *site, char *err, size_t errlen)
 {
     pthread_mutex_init(&site->flush_lock, NULL);
     pthread_cond_init(&site->flush_cond, NULL);
+    pthread_cond_init(&site->tick_done, NULL);
     if (pthread_create(&site->flusher, NULL, flusher_main, site)) {
         snprintf(err, errlen, "cannot start the views flusher");
         return GZ_ERR;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "admin/admin.h"
 #include "site/siteInt.h"
 
 static int thread_start(void *ctx, struct gz_worker *w)
@@ -133,6 +134,21 @@ static int open_logs(struct gz_site *site, char *err, size_t errlen)
     return GZ_OK;
 }
 
+/* A site without an administrator prints a one-time link that lets whoever
+ * runs the server create the first one from a browser. */
+static void setup_link(struct gz_site *site)
+{
+    int64_t admins = 1;
+    struct gz_store *st = site->flush_store;
+    if (st->ops->user_count_admins(st, &admins) || admins > 0)
+        return;
+    uint8_t unused[32];
+    gz_secret_new(site->setup_key, unused);
+    gz_warn("no administrator yet: create one at %s/admin/setup?key=%s "
+            "(or run: gazette user add NAME --role admin)",
+            gz_site_cfg(site)->site_url, site->setup_key);
+}
+
 int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size_t errlen)
 {
     struct gz_site *site = gz_xcalloc(1, sizeof(*site));
@@ -163,6 +179,11 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
                                     .ctx = site};
     if ((rc = gz_server_new(cfg, &hooks, &site->server, err, errlen)))
         goto fail;
+    if ((rc = gz_admin_new(&site->admin, err, errlen)))
+        goto fail;
+    gz_server_add_named_handler(site->server, gz_admin_handle, site, "admin");
+    gz_server_add_named_handler(site->server, gz_api_handle, site, "api");
+    gz_server_add_named_handler(site->server, gz_site_media, site, "media");
     gz_server_add_named_handler(site->server, gz_site_article, site, "article");
     gz_server_add_named_handler(site->server, gz_site_home, site, "home");
     gz_server_add_named_handler(site->server, gz_site_tag, site, "tag");
@@ -187,6 +208,7 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
     site->top_ids = gz_xcalloc(GZ_VIEWS_TOP_CACHED, sizeof(int64_t));
     /* The first blocks, before any request can ask for them. */
     gz_flusher_tick(site);
+    setup_link(site);
     *out = site;
     return GZ_OK;
 fail:
@@ -235,6 +257,7 @@ void gz_site_close(struct gz_site *site)
     gz_views_free(site->views);
     gz_store_close(site->flush_store);
     gz_theme_free(site->theme);
+    gz_admin_free(site->admin);
     free(site->assets_version);
     gz_site_conf_free(atomic_load(&site->conf));
     /* Lines from now on go to stderr again. */

@@ -70,8 +70,15 @@ struct gz_site_conf {
     enum gz_log_level log_level;
 };
 
+struct gz_admin;
+
 struct gz_site {
     _Atomic(struct gz_site_conf *) conf;
+    struct gz_admin *admin;  /* the admin's templates and assets */
+    /* The one-time setup key ("" once an administrator exists). Written by
+     * gz_site_open, cleared by the setup page (a race of two browsers on
+     * it at once is harmless: the second finds an administrator). */
+    char setup_key[65];
     gz_site_reconfigure_fn reconfigure;
     void *reconfigure_ctx;
     /* The theme and its assets version are replaced on SIGHUP (by the
@@ -95,6 +102,9 @@ struct gz_site {
     pthread_t flusher;
     pthread_mutex_t flush_lock;
     pthread_cond_t flush_cond;
+    pthread_cond_t tick_done; /* broadcast after each tick (gz_site_changed) */
+    uint64_t ticks_started, ticks_done;
+    int kicked; /* gz_site_changed wants a tick now */
     int flusher_stop;
     _Atomic int reload_theme; /* set on SIGHUP, done by the flusher */
     struct gz_flusher_stats flush_stats;
@@ -117,6 +127,12 @@ void gz_flusher_tick(struct gz_site *site);
 /* Asks the flusher to reload the theme from disk (async-signal-unsafe, but
  * any thread may call it). */
 void gz_flusher_request_reload(struct gz_site *site);
+
+/* Content changed in the store (a save, a trash, a setting): runs a flusher
+ * tick now and returns once it has dropped the changed pages and refreshed
+ * both blocks, so the next request sees the change. Blocks the caller for
+ * that tick (milliseconds); for the admin and the API, not the page path. */
+void gz_site_changed(struct gz_site *site);
 
 /* blocks.c: renders the sidebar from the flusher's lists and publishes it
  * with the sections (re-read from the store when content changed). */

@@ -37,9 +37,9 @@
 
 /* Published means status 1 (GZ_STATUS_PUBLISHED) and a publication time
  * that has come; ?1 is now. */
-#define PUBLISHED "status = 1 AND published_at <= ?1"
+#define PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
 /* The same, after "a." in a join. */
-#define PUBLISHED_A "status = 1 AND a.published_at <= ?1"
+#define PUBLISHED_A "status = 1 AND a.published_at <= ?1 AND a.deleted_at = 0"
 
 /* The SQL of every statement, by enum stmt_id (sqliteInt.h): the one place
  * it is written. prepare_all prepares them all when a handle opens. */
@@ -304,10 +304,35 @@ static int sqlite_rollback(struct gz_store *gs)
 
 /* ---- open, migrate, close ---- */
 
+sqlite3_stmt *gz_sqlite_stmt(struct sqlite_store *s, const char *sql)
+{
+    size_t mask = GZ_SQLITE_LAZY_SLOTS - 1;
+    size_t i = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull >> 40 & mask;
+    for (size_t n = 0; n < GZ_SQLITE_LAZY_SLOTS; n++, i = (i + 1) & mask) {
+        if (s->lazy[i].sql == sql)
+            return s->lazy[i].st;
+        if (s->lazy[i].sql)
+            continue;
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+            SQLITE_OK) {
+            gz_error("store: preparing \"%.60s...\": %s", sql, sqlite3_errmsg(s->db));
+            return NULL;
+        }
+        s->lazy[i].sql = sql;
+        s->lazy[i].st = st;
+        return st;
+    }
+    gz_error("store: more than %d lazily prepared statements", GZ_SQLITE_LAZY_SLOTS);
+    return NULL;
+}
+
 static void release(struct sqlite_store *s)
 {
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (size_t i = 0; i < GZ_SQLITE_LAZY_SLOTS; i++)
+        sqlite3_finalize(s->lazy[i].st);
     /* Closing with a transaction still open rolls it back. */
     if (s->db && sqlite3_close(s->db) != SQLITE_OK)
         gz_error("store: close: %s", sqlite3_errmsg(s->db));
@@ -470,6 +495,33 @@ static const struct gz_store_ops sqlite_ops = {
     .views_total = gz_sqlite_views_total,
     .setting_get = gz_sqlite_setting_get,
     .setting_set = gz_sqlite_setting_set,
+    .user_save = gz_sqlite_user_save,
+    .user_get = gz_sqlite_user_get,
+    .user_get_by_name = gz_sqlite_user_get_by_name,
+    .user_list = gz_sqlite_user_list,
+    .user_count_admins = gz_sqlite_user_count_admins,
+    .session_create = gz_sqlite_session_create,
+    .session_get = gz_sqlite_session_get,
+    .session_delete = gz_sqlite_session_delete,
+    .session_delete_user = gz_sqlite_session_delete_user,
+    .session_purge = gz_sqlite_session_purge,
+    .token_create = gz_sqlite_token_create,
+    .token_get = gz_sqlite_token_get,
+    .token_list = gz_sqlite_token_list,
+    .token_delete = gz_sqlite_token_delete,
+    .throttle_get = gz_sqlite_throttle_get,
+    .throttle_set = gz_sqlite_throttle_set,
+    .throttle_clear = gz_sqlite_throttle_clear,
+    .article_list = gz_sqlite_article_list,
+    .article_trash = gz_sqlite_article_trash,
+    .article_purge = gz_sqlite_article_purge,
+    .revision_list = gz_sqlite_revision_list,
+    .revision_get = gz_sqlite_revision_get,
+    .tag_list = gz_sqlite_tag_list,
+    .media_add = gz_sqlite_media_add,
+    .media_get = gz_sqlite_media_get,
+    .media_list = gz_sqlite_media_list,
+    .media_delete = gz_sqlite_media_delete,
 };
 
 /* Opens a handle with the given sqlite3_open_v2 flags, migrates it and

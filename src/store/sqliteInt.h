@@ -59,11 +59,19 @@ enum stmt_id {
     ST_COUNT
 };
 
+/* Statements prepared on first use (gz_sqlite_stmt), keyed by the address
+ * of their SQL: a power of two, well above the number of such statements. */
+#define GZ_SQLITE_LAZY_SLOTS 256
+
 /* Owned by whoever called gz_store_open; freed by close. */
 struct sqlite_store {
     struct gz_store base; /* first: a struct gz_store * points here */
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT];
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } lazy[GZ_SQLITE_LAZY_SLOTS];
     int depth; /* open transaction levels: 1 is BEGIN, above are savepoints */
 };
 
@@ -80,6 +88,13 @@ static inline void done(sqlite3_stmt *st)
 }
 
 /* ---- helpers (sqlite.c) ---- */
+
+/* The statement for sql, a string with static storage (a file's
+ * `static const char SQL_X[] = "..."`), prepared (persistent) on its first
+ * use by this handle and kept until close; reset it with done() after use.
+ * NULL when it does not prepare (logged). Lets every file of the backend
+ * keep its SQL next to the code that runs it. */
+sqlite3_stmt *gz_sqlite_stmt(struct sqlite_store *s, const char *sql);
 
 /* Logs the database's last error and returns GZ_EIO. */
 int gz_sqlite_fail(struct sqlite_store *s, const char *what);
@@ -152,5 +167,49 @@ int gz_sqlite_views_load(struct gz_store *gs, int64_t since_hour, gz_views_row_c
 int gz_sqlite_views_total(struct gz_store *gs, int64_t article_id, int64_t *out);
 int gz_sqlite_setting_get(struct gz_store *gs, const char *key, char **value);
 int gz_sqlite_setting_set(struct gz_store *gs, const char *key, const char *value);
+
+/* sqlite_users.c */
+int gz_sqlite_user_save(struct gz_store *gs, struct gz_user *u);
+int gz_sqlite_user_get(struct gz_store *gs, int64_t id, struct gz_user *out);
+int gz_sqlite_user_get_by_name(struct gz_store *gs, const char *name, struct gz_user *out);
+int gz_sqlite_user_list(struct gz_store *gs, struct gz_user_list *out);
+int gz_sqlite_user_count_admins(struct gz_store *gs, int64_t *out);
+int gz_sqlite_session_create(struct gz_store *gs, const uint8_t hash[32], int64_t user_id,
+                             const char *csrf, int64_t now, int64_t expires_at);
+int gz_sqlite_session_get(struct gz_store *gs, const uint8_t hash[32], int64_t now,
+                          struct gz_session *out);
+int gz_sqlite_session_delete(struct gz_store *gs, const uint8_t hash[32]);
+int gz_sqlite_session_delete_user(struct gz_store *gs, int64_t user_id);
+int gz_sqlite_session_purge(struct gz_store *gs, int64_t now);
+int gz_sqlite_token_create(struct gz_store *gs, const uint8_t hash[32], int64_t user_id,
+                           const char *name, int64_t now, int64_t *id);
+int gz_sqlite_token_get(struct gz_store *gs, const uint8_t hash[32], int64_t now,
+                        struct gz_api_token *out);
+int gz_sqlite_token_list(struct gz_store *gs, int64_t user_id,
+                         struct gz_api_token_list *out);
+int gz_sqlite_token_delete(struct gz_store *gs, int64_t id, int64_t user_id);
+int gz_sqlite_throttle_get(struct gz_store *gs, const char *key, int64_t *failures,
+                           int64_t *until);
+int gz_sqlite_throttle_set(struct gz_store *gs, const char *key, int64_t failures,
+                           int64_t until);
+int gz_sqlite_throttle_clear(struct gz_store *gs, const char *key);
+
+/* sqlite_admin.c: the admin's article list, trash, revisions, tag list */
+int gz_sqlite_article_list(struct gz_store *gs, const struct gz_article_filter *f,
+                           struct gz_article_rows *out, int64_t *total);
+int gz_sqlite_article_trash(struct gz_store *gs, int64_t id, int64_t now);
+int gz_sqlite_article_purge(struct gz_store *gs, int64_t id);
+int gz_sqlite_revision_list(struct gz_store *gs, int64_t article_id,
+                            struct gz_revision_list *out);
+int gz_sqlite_revision_get(struct gz_store *gs, int64_t id, struct gz_revision *out);
+int gz_sqlite_tag_list(struct gz_store *gs, const char *prefix, size_t limit,
+                       struct gz_tag_list *out);
+
+/* sqlite_media.c */
+int gz_sqlite_media_add(struct gz_store *gs, struct gz_media *m);
+int gz_sqlite_media_get(struct gz_store *gs, int64_t id, struct gz_media *out);
+int gz_sqlite_media_list(struct gz_store *gs, size_t offset, size_t limit,
+                         struct gz_media_list *out, int64_t *total);
+int gz_sqlite_media_delete(struct gz_store *gs, int64_t id);
 
 #endif

@@ -72,6 +72,7 @@ void gz_article_clear(struct gz_article *a)
     free(a->teaser);
     free(a->lang);
     free(a->author_name);
+    free(a->image);
     for (size_t i = 0; i < a->ntags; i++) {
         free(a->tags[i]);
         if (a->tag_slugs)
@@ -123,4 +124,137 @@ int gz_store_migration_version(const char *name)
     if (digits == 0 || name[digits] != '_' || gz_parse_i64(name, digits, 1, 9999, &v))
         return -1;
     return (int)v;
+}
+
+void gz_user_clear(struct gz_user *u)
+{
+    if (!u)
+        return;
+    free(u->name);
+    free(u->display_name);
+    free(u->email);
+    free(u->pass_hash);
+    memset(u, 0, sizeof *u);
+}
+
+void gz_user_list_clear(struct gz_user_list *l)
+{
+    for (size_t i = 0; l && i < l->len; i++)
+        gz_user_clear(&l->items[i]);
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}
+
+void gz_session_clear(struct gz_session *s)
+{
+    if (!s)
+        return;
+    free(s->csrf);
+    memset(s, 0, sizeof *s);
+}
+
+void gz_api_token_clear(struct gz_api_token *t)
+{
+    if (!t)
+        return;
+    free(t->name);
+    memset(t, 0, sizeof *t);
+}
+
+void gz_api_token_list_clear(struct gz_api_token_list *l)
+{
+    for (size_t i = 0; l && i < l->len; i++)
+        gz_api_token_clear(&l->items[i]);
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}
+
+void gz_article_rows_clear(struct gz_article_rows *l)
+{
+    for (size_t i = 0; l && i < l->len; i++) {
+        struct gz_article_row *r = &l->items[i];
+        free(r->slug);
+        free(r->title);
+        free(r->lang);
+        free(r->author_name);
+        for (size_t j = 0; j < r->ntags; j++)
+            free(r->tags[j]);
+        free(r->tags);
+    }
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}
+
+void gz_revision_clear(struct gz_revision *r)
+{
+    if (!r)
+        return;
+    free(r->user_name);
+    free(r->title);
+    free(r->slug);
+    free(r->summary);
+    free(r->body_src);
+    free(r->lang);
+    free(r->image);
+    free(r->tags);
+    memset(r, 0, sizeof *r);
+}
+
+void gz_revision_list_clear(struct gz_revision_list *l)
+{
+    for (size_t i = 0; l && i < l->len; i++)
+        gz_revision_clear(&l->items[i]);
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}
+
+void gz_media_clear(struct gz_media *m)
+{
+    if (!m)
+        return;
+    free(m->sha256);
+    free(m->mime);
+    free(m->ext);
+    free(m->name);
+    memset(m, 0, sizeof *m);
+}
+
+void gz_media_list_clear(struct gz_media_list *l)
+{
+    for (size_t i = 0; l && i < l->len; i++)
+        gz_media_clear(&l->items[i]);
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}
+
+static const char *const role_names[] = {
+    [GZ_ROLE_CONTRIBUTOR] = "contributor",
+    [GZ_ROLE_AUTHOR] = "author",
+    [GZ_ROLE_EDITOR] = "editor",
+    [GZ_ROLE_ADMIN] = "admin",
+};
+
+const char *gz_role_name(enum gz_role r)
+{
+    return r >= GZ_ROLE_CONTRIBUTOR && r <= GZ_ROLE_ADMIN ? role_names[r] : "contributor";
+}
+
+int gz_role_parse(const char *name, enum gz_role *out)
+{
+    for (int r = GZ_ROLE_CONTRIBUTOR; r <= GZ_ROLE_ADMIN; r++)
+        if (name && !strcmp(name, role_names[r])) {
+            *out = (enum gz_role)r;
+            return GZ_OK;
+        }
+    return GZ_EINVAL;
 }

@@ -45,6 +45,117 @@ struct gz_article {
     char **tags;          /* tag names; filled by reads and used by writes */
     char **tag_slugs;     /* the tags' slugs, same order; filled by reads only */
     size_t ntags;
+    char *image;          /* featured image URL, may be "" or NULL */
+    int64_t deleted_at;   /* in the trash since (0: not); set by article_trash */
+    int64_t created_at;   /* filled by reads */
+    int64_t saved_by;     /* writes: the user whose save this is (revision) */
+};
+
+/* ---- the newsroom (migration 0002) ---- */
+
+enum gz_role {
+    GZ_ROLE_CONTRIBUTOR = 0, /* own drafts; cannot publish */
+    GZ_ROLE_AUTHOR = 1,      /* own articles; can publish them */
+    GZ_ROLE_EDITOR = 2,      /* every article, tags, media */
+    GZ_ROLE_ADMIN = 3,       /* everything: users, settings */
+};
+
+/* A user is an author row: the byline and the account are one. */
+struct gz_user {
+    int64_t id;
+    char *name;         /* login name, unique; also the byline when display_name is "" */
+    char *display_name; /* may be "" */
+    char *email;        /* may be "" */
+    enum gz_role role;
+    char *pass_hash;    /* argon2id string; "" means the user cannot log in */
+    int disabled;
+    int64_t created_at;
+};
+
+struct gz_user_list {
+    struct gz_user *items;
+    size_t len;
+};
+
+/* A session or API token row. Secrets are stored as their SHA-256 only. */
+struct gz_session {
+    int64_t user_id;
+    char *csrf; /* the session's CSRF token (random, hex) */
+    int64_t created_at, expires_at;
+};
+
+struct gz_api_token {
+    int64_t id;
+    int64_t user_id;
+    char *name;
+    int64_t created_at, last_used;
+};
+
+struct gz_api_token_list {
+    struct gz_api_token *items;
+    size_t len;
+};
+
+/* What the article list of the admin and the API asks for. Zero/NULL
+ * fields do not filter. */
+struct gz_article_filter {
+    int status;          /* -1: any; else an enum gz_status. SCHEDULED means
+                            published with published_at > now */
+    int64_t author_id;   /* 0: any */
+    const char *tag;     /* tag slug, or NULL */
+    const char *lang;    /* or NULL */
+    const char *q;       /* substring of the title or slug, or NULL */
+    int trash;           /* 0: not deleted; 1: only the trash */
+    int64_t now;
+    /* Order: updated_at DESC, id DESC. Keyset pagination: rows strictly
+     * after (before_updated, before_id) when before_id > 0; else skip
+     * offset rows. */
+    int64_t before_updated, before_id;
+    size_t offset, limit;
+};
+
+/* A row of the admin list: no body. */
+struct gz_article_row {
+    int64_t id;
+    char *slug, *title, *lang, *author_name;
+    enum gz_status status;
+    int64_t published_at, updated_at, deleted_at, author_id;
+    char **tags; /* names */
+    size_t ntags;
+};
+
+struct gz_article_rows {
+    struct gz_article_row *items;
+    size_t len;
+};
+
+struct gz_revision {
+    int64_t id, article_id, user_id, created_at;
+    char *user_name; /* filled by reads ("" when the user is gone) */
+    char *title, *slug, *summary, *body_src, *lang, *image;
+    enum gz_status status;
+    int64_t published_at;
+    char *tags; /* names joined by '\n' */
+};
+
+struct gz_revision_list {
+    struct gz_revision *items; /* newest first; list reads leave body_src NULL */
+    size_t len;
+};
+
+struct gz_media {
+    int64_t id;
+    char *sha256; /* hex */
+    char *mime;   /* image/jpeg, image/png, image/webp, image/gif */
+    char *ext;    /* jpg, png, webp, gif */
+    int64_t size, width, height;
+    char *name;   /* the uploaded file name, for people */
+    int64_t user_id, created_at;
+};
+
+struct gz_media_list {
+    struct gz_media *items;
+    size_t len;
 };
 
 /* A tag, which the site shows as a section. */
@@ -148,6 +259,69 @@ struct gz_store_ops {
      * *value is heap-allocated. */
     int (*setting_get)(struct gz_store *s, const char *key, char **value);
     int (*setting_set)(struct gz_store *s, const char *key, const char *value);
+
+    /* ---- users (authors that log in) ---- */
+    /* Inserts (id == 0) or updates a user, pass_hash included (NULL keeps
+     * the stored one on update). A taken name is GZ_EEXIST. Sets u->id. */
+    int (*user_save)(struct gz_store *s, struct gz_user *u);
+    int (*user_get)(struct gz_store *s, int64_t id, struct gz_user *out);
+    int (*user_get_by_name)(struct gz_store *s, const char *name, struct gz_user *out);
+    int (*user_list)(struct gz_store *s, struct gz_user_list *out);
+    /* Enabled admins with a password. */
+    int (*user_count_admins)(struct gz_store *s, int64_t *out);
+
+    /* ---- sessions and tokens; hash is 32 bytes (SHA-256 of the secret) ---- */
+    int (*session_create)(struct gz_store *s, const uint8_t hash[32], int64_t user_id,
+                          const char *csrf, int64_t now, int64_t expires_at);
+    /* GZ_ENOTFOUND when missing or expired at now. */
+    int (*session_get)(struct gz_store *s, const uint8_t hash[32], int64_t now,
+                       struct gz_session *out);
+    int (*session_delete)(struct gz_store *s, const uint8_t hash[32]);
+    /* Every session of the user (password change, disabling). */
+    int (*session_delete_user)(struct gz_store *s, int64_t user_id);
+    int (*session_purge)(struct gz_store *s, int64_t now);
+    int (*token_create)(struct gz_store *s, const uint8_t hash[32], int64_t user_id,
+                        const char *name, int64_t now, int64_t *id);
+    /* The token's owner; GZ_ENOTFOUND when unknown. Records last_used. */
+    int (*token_get)(struct gz_store *s, const uint8_t hash[32], int64_t now,
+                     struct gz_api_token *out);
+    /* user_id 0: every token. */
+    int (*token_list)(struct gz_store *s, int64_t user_id, struct gz_api_token_list *out);
+    /* Deletes token id when it belongs to user_id (0: anyone's). */
+    int (*token_delete)(struct gz_store *s, int64_t id, int64_t user_id);
+
+    /* ---- login throttling ----
+     * The state of a key ("u:name", "a:address"): failures in a row and the
+     * time before which a try is refused; {0, 0} when none. */
+    int (*throttle_get)(struct gz_store *s, const char *key, int64_t *failures,
+                        int64_t *until);
+    int (*throttle_set)(struct gz_store *s, const char *key, int64_t failures,
+                        int64_t until);
+    int (*throttle_clear)(struct gz_store *s, const char *key);
+
+    /* ---- the admin's article list, trash, revisions ---- */
+    int (*article_list)(struct gz_store *s, const struct gz_article_filter *f,
+                        struct gz_article_rows *out, int64_t *total);
+    /* Moves to the trash (deleted_at = now) or back (now == 0); bumps the
+     * change sequence. */
+    int (*article_trash)(struct gz_store *s, int64_t id, int64_t now);
+    /* Deletes for good: one article (id > 0) or the whole trash (id 0). */
+    int (*article_purge)(struct gz_store *s, int64_t id);
+    int (*revision_list)(struct gz_store *s, int64_t article_id,
+                         struct gz_revision_list *out);
+    int (*revision_get)(struct gz_store *s, int64_t id, struct gz_revision *out);
+    /* All tags by name, those starting with prefix (NULL: all), at most limit. */
+    int (*tag_list)(struct gz_store *s, const char *prefix, size_t limit,
+                    struct gz_tag_list *out);
+
+    /* ---- media ---- */
+    /* Inserts; when the sha256 is already there, fills m from that row and
+     * returns GZ_EEXIST. */
+    int (*media_add)(struct gz_store *s, struct gz_media *m);
+    int (*media_get)(struct gz_store *s, int64_t id, struct gz_media *out);
+    int (*media_list)(struct gz_store *s, size_t offset, size_t limit,
+                      struct gz_media_list *out, int64_t *total);
+    int (*media_delete)(struct gz_store *s, int64_t id);
 };
 
 struct gz_store {
@@ -203,5 +377,20 @@ void gz_article_clear(struct gz_article *a);
 void gz_teaser_list_clear(struct gz_teaser_list *l);
 void gz_tag_clear(struct gz_tag *t);
 void gz_tag_list_clear(struct gz_tag_list *l);
+void gz_user_clear(struct gz_user *u);
+void gz_user_list_clear(struct gz_user_list *l);
+void gz_session_clear(struct gz_session *s);
+void gz_api_token_clear(struct gz_api_token *t);
+void gz_api_token_list_clear(struct gz_api_token_list *l);
+void gz_article_rows_clear(struct gz_article_rows *l);
+void gz_revision_clear(struct gz_revision *r);
+void gz_revision_list_clear(struct gz_revision_list *l);
+void gz_media_clear(struct gz_media *m);
+void gz_media_list_clear(struct gz_media_list *l);
+
+/* Role names: "admin", "editor", "author", "contributor". */
+const char *gz_role_name(enum gz_role r);
+/* GZ_OK and *out, or GZ_EINVAL for an unknown name. */
+int gz_role_parse(const char *name, enum gz_role *out);
 
 #endif
