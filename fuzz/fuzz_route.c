@@ -1,7 +1,7 @@
 /* Fuzz target: request routing — which page a decoded path names (article,
- * home, section), as the handlers decide it. Beyond not crashing: every
- * slice handed back lies inside the path, article dates are digits, and
- * page numbers are in range. */
+ * home, section, author, monthly archive, language), as the handlers
+ * decide it. Beyond not crashing: every slice handed back lies inside the
+ * path, article dates are digits, and page numbers are in range. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (gz_route_tag(path, &slug, &page)) {
         check(inside(slug, path) && slug.len > 0 && !memchr(slug.p, '/', slug.len));
         check(page >= 1 && page <= 1000000);
+    }
+    int64_t id;
+    if (gz_route_author(path, &id, &slug, &page)) {
+        check(inside(slug, path) && !memchr(slug.p, '/', slug.len));
+        check(id >= 1 && page >= 1 && page <= 1000000);
+    }
+    if (gz_route_archive(path, &year, &month, &page)) {
+        check(year >= 0 && year <= 9999 && month >= 1 && month <= 12);
+        check(page >= 1 && page <= 1000000);
+    }
+    if (gz_route_lang(path, &slug, &page)) {
+        check(inside(slug, path) && slug.len >= 2 && slug.len <= 35);
+        check(!memchr(slug.p, '/', slug.len) && page >= 1 && page <= 1000000);
     }
     free(copy);
     return 0;

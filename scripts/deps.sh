@@ -10,7 +10,9 @@ libmd4c-html0-dev libgumbo-dev libjansson-dev libsodium-dev libbrotli-dev
 zlib1g-dev libcmocka-dev
 python3 curl brotli wrk nginx-light procps slowhttptest
 systemd logrotate openssl groff-base
-clang libclang-rt-14-dev valgrind"
+clang libclang-rt-14-dev valgrind
+libxml2-utils
+tidy"
 BROWSER_PKGS="chromium nodejs npm"
 
 want_browser=1

@@ -16,6 +16,7 @@
 #include "http/http.h"
 #include "store/store.h"
 
+struct gz_config;
 struct gz_site;
 struct gz_val;
 
@@ -123,11 +124,23 @@ int gz_can(const struct gz_user *u, enum gz_action act, const struct gz_article 
  * gz_site_changed so the site shows it at once. On refusal returns
  * GZ_EPERM (403), GZ_EINVAL with a message for people in err (422),
  * GZ_ENOTFOUND (404), GZ_EEXIST for a slug another article holds when the
- * caller asked for that exact slug (409). */
+ * caller asked for that exact slug (409).
+ * Details (editorial.c): a->status SCHEDULED is stored as PUBLISHED and
+ * needs a published_at to come (else GZ_EINVAL); a contributor may save
+ * DRAFT only; PUBLISHED with published_at 0 keeps the date of an earlier
+ * publication, else now. A NULL or "" slug is made from the title (with a
+ * -2, -3... suffix when taken), except on an update of an article that has
+ * been published or scheduled, which keeps its slug; an author_id of 0
+ * keeps the stored one on update. Articles in the trash are refused
+ * (GZ_EINVAL). Limits: title 500 bytes, summary 4000, body 2 MiB, 50 tags
+ * of 100 bytes, lang a tag of [A-Za-z0-9_-], image a URL gz_url_is_safe
+ * takes. The fields filled in are written back into a. */
 #define GZ_EPERM (-101)
 int gz_editorial_save(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
                       struct gz_article *a, char *err, size_t errlen);
-/* Moves to the trash (trash=1) or restores (0), checking permissions. */
+/* Moves to the trash (trash=1) or restores (0), checking permissions
+ * (GZ_ACT_ARTICLE_DELETE), then calls gz_site_changed. GZ_OK when it was
+ * there already; GZ_EPERM, GZ_ENOTFOUND, or the store's error. */
 int gz_editorial_trash(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
                        int64_t id, int trash);
 
@@ -178,6 +191,21 @@ void gz_admin_settings(struct gz_admin_req *q, struct gz_str sub); /* /admin/set
 void gz_admin_tokens(struct gz_admin_req *q, struct gz_str sub);   /* /admin/tokens */
 void gz_admin_account(struct gz_admin_req *q, struct gz_str sub);  /* /admin/account */
 
+/* Applies the settings saved on the admin's settings page (settings.c)
+ * over cfg, each with the source "admin": they override the file, the
+ * environment and the flags (docs/admin.md). A saved value that no longer
+ * passes (a time zone gone from the system) is skipped with a warning.
+ * GZ_OK, also when nothing is saved. */
+int gz_admin_settings_apply(struct gz_store *st, struct gz_config *cfg);
+
+/* Checks what a user may be called (users.c; the admin and the CLI): a
+ * name of 1 to 64 bytes of UTF-8 without control characters or blanks at
+ * either end, a display name of at most 100 bytes, an e-mail address of at
+ * most 254 bytes with one '@' and no blanks (or ""). NULL fields are not
+ * checked. GZ_EINVAL with a message for people in err. */
+int gz_user_fields_check(const char *name, const char *display_name, const char *email,
+                         char *err, size_t errlen);
+
 /* ---- the JSON API (src/api/api.c) ------------------------------------------------ */
 int gz_api_handle(void *site, struct gz_request *r);
 
@@ -188,7 +216,10 @@ int gz_api_handle(void *site, struct gz_request *r);
 /* Checks bytes (type from the magic bytes, not the name: JPEG, PNG, WebP,
  * GIF; size at most media.max_bytes), stores them and records them; an
  * identical file already stored returns that one (GZ_OK). GZ_EINVAL with
- * a reason in err for a refused file, GZ_ETOOBIG past the size limit. */
+ * a reason in err for a refused file, GZ_ETOOBIG past the size limit.
+ * Also: GZ_EPERM (with a reason) when u may not GZ_ACT_MEDIA_UPLOAD, GZ_EIO
+ * when the file cannot be written or recorded. On GZ_OK out holds heap
+ * strings the caller frees with gz_media_clear; on failure it is empty. */
 int gz_media_save(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
                   const char *name, const void *bytes, size_t len, struct gz_media *out,
                   char *err, size_t errlen);

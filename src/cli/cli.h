@@ -135,5 +135,14 @@ int gz_cmd_unpublish(int argc, char **argv);
 int gz_cmd_list(int argc, char **argv);
 int gz_cmd_config(int argc, char **argv);
 int gz_cmd_migrate(int argc, char **argv);
+/* For commands with subcommands (user, token): moves the subcommand to
+ * argv[1] when site options come first ("user --db site.db add NAME"), so
+ * that the subcommand parses them. The options before it must all take a
+ * value, as the site options do. -1 when there is no subcommand. */
+int gz_cli_subcommand_first(int argc, char **argv);
+int gz_cmd_user(int argc, char **argv);
+int gz_cmd_token(int argc, char **argv);
+int gz_cmd_tag(int argc, char **argv);
+int gz_cmd_translate(int argc, char **argv);
 
 #endif

@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "admin/admin.h"
 #include "cli/cli.h"
 #include "core/config.h"
+#include "store/store.h"
 
 static const char check_usage[] = "gazette config check [FILE]";
 static const char show_usage[] = "gazette config show [--config FILE] [OPTIONS]";
@@ -90,6 +94,23 @@ static void print_setting(const struct gz_config *cfg, size_t i,
         printf("; default\n");
 }
 
+/* Settings saved in the admin override the rest (docs/admin.md): shown
+ * "from admin". Only a database that exists and is up to date is read, so
+ * that `show` never creates or migrates one. */
+static void apply_admin_settings(struct gz_config *cfg)
+{
+    int64_t version;
+    char err[512];
+    struct gz_store *st;
+    if (access(cfg->db, F_OK) || gz_store_schema_version(cfg->db, &version, err, sizeof err) ||
+        version != gz_store_schema_latest())
+        return;
+    if (gz_store_open(cfg->db, &st, err, sizeof err) == GZ_OK) {
+        gz_admin_settings_apply(st, cfg);
+        gz_store_close(st);
+    }
+}
+
 /* gazette config show: the effective configuration as INI. */
 static int show(int argc, char **argv)
 {
@@ -102,8 +123,9 @@ static int show(int argc, char **argv)
     struct gz_config cfg;
     if (gz_cli_config(&cfg, opts, n))
         return GZ_EXIT_USAGE;
+    apply_admin_settings(&cfg);
     printf("; gazette settings in effect: defaults < --config FILE < GAZETTE_* "
-           "environment < flags\n");
+           "environment < flags < saved in the admin\n");
     const char *section = "";
     struct gz_config_info info;
     for (size_t i = 0; i < gz_config_count(); i++) {

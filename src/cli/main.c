@@ -16,6 +16,10 @@ static const struct gz_cli_command commands[] = {
     {"list", gz_cmd_list, "list articles"},
     {"config", gz_cmd_config, "check a configuration file, or show the settings in effect"},
     {"migrate", gz_cmd_migrate, "apply pending database schema migrations (--dry-run)"},
+    {"user", gz_cmd_user, "add, list and change users (accounts of the admin)"},
+    {"token", gz_cmd_token, "create, list and revoke API tokens"},
+    {"tag", gz_cmd_tag, "list tags; set their descriptions and aliases"},
+    {"translate", gz_cmd_translate, "link an article to its translations, or unlink it"},
 };
 
 static void usage(FILE *f)

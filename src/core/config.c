@@ -10,6 +10,7 @@
  * is small (sections, "key = value", comments, optional quotes), so a
  * line-by-line reader of ~150 lines is simpler than working around those. */
 #include "core/config.h"
+#include "core/tz.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -47,10 +48,12 @@ struct setting {
 
 static const char *const windows[] = {"all", "24h", "7d", "30d", NULL};
 static const char *const levels[] = {"debug", "info", "warn", "error", NULL};
+static const char *const yes_no[] = {"yes", "no", "true", "false", "on", "off", "1", "0", NULL};
 
 static int check_nonempty(const char *v, char *why, size_t whylen);
 static int check_url(const char *v, char *why, size_t whylen);
 static int check_lang(const char *v, char *why, size_t whylen);
+static int check_timezone(const char *v, char *why, size_t whylen);
 static int check_cidr_list(const char *v, char *why, size_t whylen);
 
 #define FIELD(f) .offset = offsetof(struct gz_config, f)
@@ -97,6 +100,9 @@ static const struct setting settings[] = {
       "public base URL, for canonical links"),
     S("site", "lang", site_lang, check_lang, "a language tag such as en or fa",
       "language of the site's own text"),
+    S("site", "timezone", site_timezone, check_timezone,
+      "an IANA time zone name such as UTC or Europe/Paris",
+      "time zone of the dates shown to readers"),
     {.section = "site",
      .key = "theme",
      .kind = OPT_STR,
@@ -129,6 +135,11 @@ static const struct setting settings[] = {
       "folder where uploaded images are stored (created when missing)"),
     Z("media", "max_bytes", media_max_bytes, 1024, (int64_t)1 << 30,
       "largest uploaded file in bytes; larger gets 413"),
+    E("feeds", "full_content", feeds_full_content, yes_no,
+      "feeds carry each article's whole text (yes) or only its teaser (no)"),
+    I("feeds", "items", feeds_items, 1, 100, "articles in each feed (site, section, language)"),
+    I("sitemap", "chunk", sitemap_chunk, 1, 50000,
+      "article URLs per sitemap file (at most 50000, the sitemaps.org limit)"),
 };
 
 _Static_assert(GZ_COUNTOF(settings) <= GZ_CONFIG_MAX_SETTINGS,
@@ -168,6 +179,12 @@ static int check_lang(const char *v, char *why, size_t whylen)
         return GZ_OK;
     snprintf(why, whylen, "expected a language tag such as en, fa or pt-BR, got '%s'", v);
     return GZ_EINVAL;
+}
+
+/* A zone the system's zoneinfo files know (see core/tz.h). */
+static int check_timezone(const char *v, char *why, size_t whylen)
+{
+    return gz_tz_get(v, why, whylen) ? GZ_OK : GZ_EINVAL;
 }
 
 /* One "ADDRESS" or "ADDRESS/BITS" of metrics.allow, IPv4 or IPv6. */
@@ -342,6 +359,7 @@ void gz_config_defaults(struct gz_config *c)
     set_str(&c->site_description, "News, as it happens.");
     set_str(&c->site_url, "http://127.0.0.1:8080");
     set_str(&c->site_lang, "en");
+    set_str(&c->site_timezone, "UTC");
     c->per_page = 10;
     c->sections = 6;
     c->teaser_words = 30;
@@ -357,6 +375,9 @@ void gz_config_defaults(struct gz_config *c)
     c->session_hours = 48;
     set_str(&c->media_dir, "media");
     c->media_max_bytes = 10 << 20;
+    set_str(&c->feeds_full_content, "yes");
+    c->feeds_items = 20;
+    c->sitemap_chunk = 50000;
 }
 
 void gz_config_clear(struct gz_config *c)

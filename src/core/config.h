@@ -28,6 +28,7 @@ struct gz_config {
     char *site_description; /* [site] description */
     char *site_url;         /* [site] url: public base URL, no trailing slash */
     char *site_lang;        /* [site] lang: default language */
+    char *site_timezone;    /* [site] timezone: IANA zone of the dates readers see */
     char *theme_dir;        /* [site] theme: folder overriding the default theme;
                                NULL (an empty value) for none */
     int per_page;           /* [site] per_page: articles per list page */
@@ -45,6 +46,9 @@ struct gz_config {
     int session_hours;      /* [admin] session_hours: how long a login lasts */
     char *media_dir;        /* [media] dir: where uploaded files are kept */
     size_t media_max_bytes; /* [media] max_bytes: largest upload (413 past it) */
+    char *feeds_full_content; /* [feeds] full_content: yes (whole article) or no (teaser) */
+    int feeds_items;          /* [feeds] items: articles per feed */
+    int sitemap_chunk;        /* [sitemap] chunk: article URLs per sitemap file */
 
     /* Where each value came from, indexed like the settings table (see
      * gz_config_count): NULL for the built-in default, else "FILE:LINE",

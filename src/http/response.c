@@ -3,6 +3,7 @@
 #include "http/http.h"
 
 #include <string.h>
+#include <time.h>
 
 #define LIT(s) s, sizeof(s) - 1
 
@@ -147,12 +148,39 @@ static void release_page(void *slot)
     gz_page_unref(*(struct gz_page **)slot);
 }
 
+/* RFC 9110 13.2.2: If-None-Match decides when present; If-Modified-Since
+ * only without it, and only for a page that has a Last-Modified. */
+static int not_modified(struct gz_request *r, const struct gz_page *page)
+{
+    struct gz_str inm = gz_http_header(r, H2O_TOKEN_IF_NONE_MATCH);
+    if (inm.len)
+        return gz_http_etag_matches(inm, page->etag, page->etag_len);
+    struct gz_str ims = gz_http_header(r, H2O_TOKEN_IF_MODIFIED_SINCE);
+    struct tm tm;
+    if (page->last_modified <= 0 || !ims.len || h2o_time_parse_rfc1123(ims.p, ims.len, &tm))
+        return 0;
+    return (int64_t)timegm(&tm) >= page->last_modified;
+}
+
+static void add_last_modified(h2o_req_t *req, int64_t when)
+{
+    time_t t = (time_t)when;
+    struct tm tm;
+    char *date = h2o_mem_alloc_pool(&req->pool, H2O_TIMESTR_RFC1123_LEN + 1);
+    gmtime_r(&t, &tm);
+    h2o_time2str_rfc1123(date, &tm);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, date,
+                   H2O_TIMESTR_RFC1123_LEN);
+}
+
 int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *cache_control)
 {
     h2o_req_t *req = r->req;
     h2o_headers_t *h = &req->res.headers;
     add_security_headers(req);
     h2o_add_header(&req->pool, h, H2O_TOKEN_ETAG, NULL, page->etag, page->etag_len);
+    if (page->last_modified > 0)
+        add_last_modified(req, page->last_modified);
     if (cache_control)
         h2o_add_header(&req->pool, h, H2O_TOKEN_CACHE_CONTROL, NULL, cache_control,
                        strlen(cache_control));
@@ -163,8 +191,7 @@ int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *ca
     enum gz_encoding enc = GZ_ENC_IDENTITY;
     if (compressible)
         enc = gz_http_pick_encoding(gz_http_header(r, H2O_TOKEN_ACCEPT_ENCODING), page);
-    struct gz_str inm = gz_http_header(r, H2O_TOKEN_IF_NONE_MATCH);
-    if (page->status == 200 && inm.len && gz_http_etag_matches(inm, page->etag, page->etag_len)) {
+    if (page->status == 200 && not_modified(r, page)) {
         gz_http_send_not_modified(r, page->body[enc].len);
         return 304;
     }

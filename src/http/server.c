@@ -20,7 +20,7 @@
 #include "core/config.h"
 #include "core/log.h"
 
-#define MAX_HANDLERS 16
+#define MAX_HANDLERS 32
 /* Requests in flight get this long to finish after a stop request. */
 #define SHUTDOWN_GRACE_MS 10000
 /* The longest an idle loop sleeps: bounds how long a loop takes to notice a
@@ -289,7 +289,17 @@ static void dispatch(struct gz_server *s, struct gz_request *r, struct req_note 
     if (req->entity.base)
         req->http1_is_persistent = 0;
     if (req->entity.len > s->max_body && !is_upload_path(req->path)) {
-        gz_http_send_error(r, 413, "Payload Too Large");
+        static const char problem[] =
+            "{\"type\":\"urn:gazette:problem:too-large\",\"title\":\"Payload Too Large\",\"status\":413,"
+            "\"detail\":\"The request body is larger than http.max_body allows.\"}\n";
+        /* The API answers every error as problem+json (RFC 9457). */
+        if (req->path.len >= 5 && !memcmp(req->path.base, "/api/", 5)) {
+            req->http1_is_persistent = 0;
+            gz_http_send(r, 413, "Payload Too Large", "application/problem+json", problem,
+                         sizeof problem - 1);
+        } else {
+            gz_http_send_error(r, 413, "Payload Too Large");
+        }
         return;
     }
     size_t plen = req->path.len;

@@ -34,11 +34,17 @@ struct gz_page {
     char *key;
     size_t key_len;
     int64_t article_id; /* 0 for pages that are not an article */
-    uint64_t blocks_version;
+    uint64_t blocks_version; /* the version it was rendered at (see content_only) */
+    int content_only;        /* 1: its version is the site's content version, not
+                                the blocks version: a page that shows no blocks
+                                (a feed, a sitemap) stays fresh when only Most
+                                viewed changed */
     int status;
     const char *content_type; /* static string */
     char etag[24];            /* weak, e.g. W/"1f2e3d4c5b6a7980" */
     size_t etag_len;
+    int64_t last_modified;    /* Unix seconds sent as Last-Modified (and
+                                 compared with If-Modified-Since); 0: none */
     struct gz_str body[GZ_ENC_COUNT]; /* a variant is {NULL,0} when it was not
                                          smaller than identity; the identity
                                          body is NUL-terminated */

@@ -12,6 +12,7 @@ void gz_blocks_free(void *p)
     if (b) {
         free(b->html);
         gz_tag_list_clear(&b->sections);
+        gz_blocks_i18n_free(b);
         free(b);
     }
 }
@@ -62,12 +63,14 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_
         shown.len = (size_t)cfg->top_count;
     gz_obj_set(ctx, "most_viewed", gz_teaser_values(&ar, &shown, cfg));
     gz_obj_set_str(ctx, "most_viewed_label", gz_window_label(gz_site_conf(site)->window));
-    rc = gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out);
-    if (rc) {
+    struct gz_blocks *b = gz_xcalloc(1, sizeof(*b));
+    /* Every language's sidebar (lang.c), the site's last: rendered below. */
+    if ((rc = gz_blocks_i18n(site, store, content_changed, now, ctx, &ar, b)) ||
+        (rc = gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out))) {
         gz_error("rendering sidebar.html failed (%d)", rc);
+        gz_blocks_free(b);
         goto out;
     }
-    struct gz_blocks *b = gz_xcalloc(1, sizeof(*b));
     b->len = out.len;
     b->html = gz_buf_take(&out);
     b->version = atomic_load(&site->blocks_version) + 1;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin/admin.h"
 #include "core/log.h"
 #include "site/siteInt.h"
 
@@ -215,8 +216,13 @@ static int reload_config(struct gz_site *site)
     struct gz_config cfg;
     struct gz_site_conf *conf;
     char err[512];
-    if (site->reconfigure(site->reconfigure_ctx, &cfg, err, sizeof err) ||
-        gz_site_conf_new(&cfg, &conf, err, sizeof err)) {
+    int rc = site->reconfigure(site->reconfigure_ctx, &cfg, err, sizeof err);
+    if (rc == GZ_OK) {
+        /* Settings saved in the admin override the file (docs/admin.md). */
+        gz_admin_settings_apply(site->flush_store, &cfg);
+        rc = gz_site_conf_new(&cfg, &conf, err, sizeof err);
+    }
+    if (rc) {
         gz_error("configuration reload refused, keeping the current settings: %s", err);
         gz_config_clear(&cfg);
         return 0;
@@ -246,9 +252,12 @@ void gz_flusher_tick(struct gz_site *site)
     /* The configuration first: it may name another theme folder. */
     int reloaded = 0;
     if (atomic_exchange(&site->reload_theme, 0)) {
+        atomic_store(&site->reload_settings, 0); /* reload_config reads them too */
         reloaded = reload_config(site);
         reloaded |= reload_theme(site);
     }
+    if (atomic_exchange(&site->reload_settings, 0))
+        reloaded |= reload_config(site);
     gz_views_advance(site->views, now / 3600);
     collect_views(site, now);
 
@@ -268,13 +277,18 @@ void gz_flusher_tick(struct gz_site *site)
     /* A scheduled article going live changes New Articles (and may add a
      * section) without any edit. */
     int lists = refresh_lists(site, now);
+    int64_t next = 0;
+    if (st->ops->article_next_scheduled(st, now, &next) == GZ_OK)
+        atomic_store(&site->next_scheduled, next);
     /* After a reload, a new blocks version makes every cached page stale, so
      * pages are rendered again with the new templates and settings (and the
      * sections are counted again: their number may have changed). */
     if (lists || content_changed || reloaded ||
         !atomic_load_explicit(&site->blocks, memory_order_acquire)) {
-        rc = gz_blocks_refresh(site, st,
-                               content_changed || reloaded || (lists & LATEST_CHANGED));
+        int content = content_changed || reloaded || (lists & LATEST_CHANGED);
+        rc = gz_blocks_refresh(site, st, content);
+        if (content)
+            atomic_fetch_add_explicit(&site->content_version, 1, memory_order_release);
         if (rc && reloaded)
             gz_cache_drop(site->cache, -1);
     }
@@ -296,6 +310,13 @@ static void *flusher_main(void *arg)
         int64_t ns = until.tv_nsec + (int64_t)gz_site_cfg(site)->flush_ms * 1000000;
         until.tv_sec += ns / 1000000000;
         until.tv_nsec = ns % 1000000000;
+        /* A scheduled article goes live at its time, even with a long
+         * flush interval. */
+        int64_t next = atomic_load(&site->next_scheduled);
+        if (next > 0 && next < until.tv_sec) {
+            until.tv_sec = next;
+            until.tv_nsec = 0;
+        }
         int rc = 0;
         while (!site->flusher_stop && !atomic_load(&site->reload_theme) &&
                !site->kicked && rc != ETIMEDOUT)
@@ -329,6 +350,12 @@ void gz_site_changed(struct gz_site *site)
     pthread_mutex_unlock(&site->flush_lock);
     if (rc == ETIMEDOUT)
         gz_warn("site: the flusher took over 5 s to pick up a change");
+}
+
+void gz_site_settings_changed(struct gz_site *site)
+{
+    atomic_store(&site->reload_settings, 1);
+    gz_site_changed(site);
 }
 
 int gz_flusher_start(struct gz_site *site, char *err, size_t errlen)

@@ -7,7 +7,8 @@ void gz_site_not_found(struct gz_site *site, struct gz_request *r)
 {
     struct gz_arena *ar = &r->worker->arena;
     uint64_t version;
-    struct gz_val *ctx = gz_page_context(site, ar, "Page not found", NULL, NULL, NULL, &version);
+    const char *title = gz_page_i18n(site, NULL)->msgs[GZ_MSG_NOT_FOUND];
+    struct gz_val *ctx = gz_page_context(site, ar, title, NULL, NULL, NULL, &version);
     gz_obj_set_strn(ctx, "path", r->path.p, r->path.len);
     struct gz_buf out;
     gz_buf_init(&out, GZ_BUF_PAGE_MAX);

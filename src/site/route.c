@@ -50,6 +50,94 @@ int gz_route_tag(struct gz_str path, struct gz_str *slug, int64_t *page)
     return slug->len > 0 && *page > 0;
 }
 
+static const char author_prefix[] = "/author/";
+#define AUTHOR_PREFIX_LEN (sizeof(author_prefix) - 1)
+
+/* Splits path at its first '/' after `from`: the part before, and the rest
+ * (from that '/' on, maybe empty). */
+static void split_segment(struct gz_str path, size_t from, struct gz_str *segment,
+                          struct gz_str *rest)
+{
+    const char *p = path.p + from;
+    const char *end = memchr(p, '/', path.len - from);
+    segment->p = p;
+    segment->len = end ? (size_t)(end - p) : path.len - from;
+    rest->p = p + segment->len;
+    rest->len = path.len - from - segment->len;
+}
+
+int gz_route_author(struct gz_str path, int64_t *id, struct gz_str *slug, int64_t *page)
+{
+    if (path.len <= AUTHOR_PREFIX_LEN || memcmp(path.p, author_prefix, AUTHOR_PREFIX_LEN))
+        return 0;
+    struct gz_str segment, rest;
+    split_segment(path, AUTHOR_PREFIX_LEN, &segment, &rest);
+    size_t digits = 0;
+    while (digits < segment.len && segment.p[digits] >= '0' && segment.p[digits] <= '9')
+        digits++;
+    if (digits == 0 || (digits < segment.len && segment.p[digits] != '-') ||
+        gz_parse_i64(segment.p, digits, 1, INT64_MAX, id))
+        return 0;
+    slug->p = segment.p + digits + (digits < segment.len);
+    slug->len = segment.len - digits - (digits < segment.len);
+    *page = gz_list_page_number(rest);
+    return *page > 0;
+}
+
+int gz_route_archive(struct gz_str path, int *year, int *month, int64_t *page)
+{
+    const char *p = path.p;
+    if (path.len < 9 || p[0] != '/' || p[5] != '/' || p[8] != '/' ||
+        !is_digits(p + 1, 4) || !is_digits(p + 6, 2))
+        return 0;
+    *year = (p[1] - '0') * 1000 + (p[2] - '0') * 100 + (p[3] - '0') * 10 + (p[4] - '0');
+    *month = (p[6] - '0') * 10 + (p[7] - '0');
+    if (*month < 1 || *month > 12)
+        return 0;
+    /* "/YYYY/MM/" is page 1; "/YYYY/MM/page/N" the others. */
+    struct gz_str rest = {p + 8, path.len - 8};
+    *page = path.len == 9 ? 1 : gz_list_page_number(rest);
+    return *page > 0 && (path.len == 9 || *page > 1);
+}
+
+static int is_lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* A language tag as the language pages write it: "fa", "pt-br", "zh-hant". */
+static int is_lang_tag(struct gz_str tag)
+{
+    size_t i = 0;
+    while (i < tag.len && tag.p[i] >= 'a' && tag.p[i] <= 'z')
+        i++;
+    if (i < 2 || i > 3 || tag.len > 35)
+        return 0;
+    while (i < tag.len) {
+        if (tag.p[i++] != '-')
+            return 0;
+        size_t n = 0;
+        while (i < tag.len && is_lower_alnum(tag.p[i]))
+            i++, n++;
+        if (n < 1 || n > 8)
+            return 0;
+    }
+    return 1;
+}
+
+int gz_route_lang(struct gz_str path, struct gz_str *lang, int64_t *page)
+{
+    if (path.len < 4 || path.p[0] != '/')
+        return 0;
+    struct gz_str rest;
+    split_segment(path, 1, lang, &rest);
+    if (!is_lang_tag(*lang) || rest.len == 0)
+        return 0;
+    /* "/LL/" is page 1; "/LL/page/N" the others. */
+    *page = rest.len == 1 ? 1 : gz_list_page_number(rest);
+    return *page > 0 && (rest.len == 1 || *page > 1);
+}
+
 int64_t gz_list_page_number(struct gz_str rest)
 {
     static const char prefix[] = "/page/";

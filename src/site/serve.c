@@ -33,8 +33,10 @@ static int is_view(struct gz_request *r)
 
 static int fresh(struct gz_site *site, const struct gz_page *p)
 {
-    return p && p->blocks_version ==
-                    atomic_load_explicit(&site->blocks_version, memory_order_acquire);
+    if (!p)
+        return 0;
+    _Atomic uint64_t *now = p->content_only ? &site->content_version : &site->blocks_version;
+    return p->blocks_version == atomic_load_explicit(now, memory_order_acquire);
 }
 
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/tz.h"
 #include "admin/admin.h"
 #include "site/siteInt.h"
 
@@ -102,8 +103,15 @@ int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err
         snprintf(err, errlen, "metrics.allow: %s", why);
         goto fail;
     }
+    if (!(c->tz = gz_tz_get(cfg->site_timezone ? cfg->site_timezone : "UTC", why,
+                            sizeof why))) {
+        snprintf(err, errlen, "site.timezone: %s", why);
+        goto fail;
+    }
     c->cfg = *cfg; /* takes over the strings */
     memset(cfg, 0, sizeof(*cfg));
+    /* Every configuration made is installed at once (open, reload). */
+    gz_page_set_timezone(c->tz);
     *out = c;
     return GZ_OK;
 fail:
@@ -149,10 +157,23 @@ static void setup_link(struct gz_site *site)
             gz_site_cfg(site)->site_url, site->setup_key);
 }
 
+/* Settings saved in the admin override the file's (docs/admin.md). A
+ * store that does not open is reported by gz_site_open's own open. */
+static void apply_saved_settings(struct gz_config *cfg)
+{
+    struct gz_store *st;
+    char err[256];
+    if (gz_store_open(cfg->db, &st, err, sizeof err) == GZ_OK) {
+        gz_admin_settings_apply(st, cfg);
+        gz_store_close(st);
+    }
+}
+
 int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size_t errlen)
 {
     struct gz_site *site = gz_xcalloc(1, sizeof(*site));
     struct gz_site_conf *conf;
+    apply_saved_settings(config);
     int rc = gz_site_conf_new(config, &conf, err, errlen);
     if (rc) {
         free(site);
@@ -186,7 +207,12 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
     gz_server_add_named_handler(site->server, gz_site_media, site, "media");
     gz_server_add_named_handler(site->server, gz_site_article, site, "article");
     gz_server_add_named_handler(site->server, gz_site_home, site, "home");
+    /* Before the sections: /tag/SLUG/feed.xml is a feed, not a section page. */
+    gz_server_add_named_handler(site->server, gz_site_feeds, site, "feed");
+    gz_server_add_named_handler(site->server, gz_site_sitemap, site, "sitemap");
     gz_server_add_named_handler(site->server, gz_site_tag, site, "tag");
+    gz_server_add_named_handler(site->server, gz_site_search, site, "search");
+    gz_server_add_named_handler(site->server, gz_site_lists, site, "list");
     gz_server_add_named_handler(site->server, gz_site_assets, site, "asset");
     gz_server_add_named_handler(site->server, gz_site_health, site, "health");
     gz_server_add_named_handler(site->server, gz_site_ready, site, "health");

@@ -12,6 +12,7 @@
 #include "core/qsbr.h"
 #include "http/http.h"
 #include "render/cache.h"
+#include "render/i18n.h"
 #include "render/template.h"
 #include "render/theme.h"
 #include "store/store.h"
@@ -25,6 +26,13 @@ struct gz_blocks {
     char *html;
     size_t len;
     struct gz_tag_list sections; /* the navigation: tags with most articles */
+    /* The sidebar in each language of render/i18n.h, by gz_i18n_index (html
+     * above is the site language's); the languages and months with
+     * published articles (re-read when content changed, like sections). */
+    char *i18n_html[GZ_I18N_MAX];
+    size_t i18n_len[GZ_I18N_MAX];
+    struct gz_lang_list languages;
+    struct gz_month_list months;
 };
 
 /* What one event loop counted for /metrics (see gz_stat_add). */
@@ -68,9 +76,11 @@ struct gz_site_conf {
     struct gz_cidr_list metrics_allow; /* who may read /metrics */
     enum gz_window window;             /* Most viewed's window */
     enum gz_log_level log_level;
+    const struct gz_tz *tz;            /* site.timezone (core/tz.h: never freed) */
 };
 
 struct gz_admin;
+struct gz_tz;
 
 struct gz_site {
     _Atomic(struct gz_site_conf *) conf;
@@ -93,6 +103,10 @@ struct gz_site {
 
     _Atomic(struct gz_blocks *) blocks;
     _Atomic uint64_t blocks_version;
+    /* Bumped when content changes (an article, a setting, a scheduled
+     * article going live), not when only Most viewed does: the version of
+     * pages without blocks (struct gz_page.content_only). */
+    _Atomic uint64_t content_version;
 
     /* One counters table per worker, read by the flusher. */
     size_t nthreads;
@@ -105,8 +119,10 @@ struct gz_site {
     pthread_cond_t tick_done; /* broadcast after each tick (gz_site_changed) */
     uint64_t ticks_started, ticks_done;
     int kicked; /* gz_site_changed wants a tick now */
+    _Atomic int64_t next_scheduled; /* when the next scheduled article goes live; 0: none */
     int flusher_stop;
     _Atomic int reload_theme; /* set on SIGHUP, done by the flusher */
+    _Atomic int reload_settings; /* set by gz_site_settings_changed */
     struct gz_flusher_stats flush_stats;
     struct gz_store *flush_store;
     struct gz_views *views;
@@ -133,6 +149,11 @@ void gz_flusher_request_reload(struct gz_site *site);
  * both blocks, so the next request sees the change. Blocks the caller for
  * that tick (milliseconds); for the admin and the API, not the page path. */
 void gz_site_changed(struct gz_site *site);
+/* Settings were saved in the admin (store settings, see
+ * gz_admin_settings_apply): the flusher builds the configuration again
+ * (file, environment, flags, then the saved settings), swaps it in and
+ * re-renders every page; returns once that is done, like gz_site_changed. */
+void gz_site_settings_changed(struct gz_site *site);
 
 /* blocks.c: renders the sidebar from the flusher's lists and publishes it
  * with the sections (re-read from the store when content changed). */
@@ -157,10 +178,50 @@ char *gz_article_path(struct gz_arena *a, const char *slug, int64_t published_at
 const char *gz_lang_dir(const char *lang);
 /* Sets date_iso (RFC 3339) and date_human ("29 November 2026") on obj. */
 void gz_page_set_dates(struct gz_val *obj, struct gz_arena *a, int64_t when);
+/* The zone of date_human: the site's (site.timezone). Set whenever a
+ * configuration is installed; a process serves one site. */
+void gz_page_set_timezone(const struct gz_tz *tz);
 /* Renders template name into a new page (key/status given); NULL on error. */
 struct gz_page *gz_page_render(struct gz_site *site, const char *tpl,
                                const struct gz_val *ctx, const char *key, size_t key_len,
                                int status);
+
+/* lang.c: the parts of the pages and blocks that depend on the language.
+ * gz_blocks_i18n renders the sidebar of every language into b (ctx is the
+ * sidebar's context, changed as it goes) and fills b->languages and
+ * b->months: from the store when content_changed, else copied from the
+ * blocks in use. gz_blocks_i18n_free frees what it added. */
+int gz_blocks_i18n(struct gz_site *site, struct gz_store *store, int content_changed,
+                   int64_t now, struct gz_val *ctx, struct gz_arena *a, struct gz_blocks *b);
+void gz_blocks_i18n_free(struct gz_blocks *b);
+/* The language the theme's words of a page are in (render/i18n.h): the
+ * page's own (lang; NULL for the site's), else the site's, else English. */
+const struct gz_i18n *gz_page_i18n(struct gz_site *site, const char *lang);
+/* Sets date_iso (RFC 3339, UTC) and date_human, the day in the site's zone
+ * written in language l, on obj. */
+void gz_page_set_dates_in(struct gz_val *obj, struct gz_arena *a, int64_t when,
+                          const struct gz_i18n *l);
+/* The list values of gz_teaser_values, their dates written in language l. */
+struct gz_val *gz_teaser_values_in(struct gz_arena *a, const struct gz_teaser_list *l,
+                                   const struct gz_i18n *lang);
+/* "/author/ID-SLUG": an author's page, the slug made from the name. */
+char *gz_author_path(struct gz_arena *a, int64_t id, const char *name);
+/* site_url + path, or url itself when it is absolute (http:, https:). NULL
+ * for anything else (a featured image URL of another scheme). */
+char *gz_absolute_url(struct gz_arena *a, const struct gz_config *cfg, const char *url);
+
+/* jsonld.c: structured data for search engines (schema.org), in
+ * <script type="application/ld+json"> elements of header.html. */
+struct json_t;
+/* Appends obj (taken: it is freed) to the page's "jsonld" list, as JSON
+ * whose <, > and & are escaped (\u003c...), so that no string in it can
+ * close the script element. */
+void gz_page_add_jsonld(struct gz_val *ctx, struct gz_arena *a, struct json_t *obj);
+/* A BreadcrumbList: the home page of the page's language, then n steps
+ * (names[i] at paths[i]; the last may have a NULL path: the page itself). */
+void gz_page_add_breadcrumbs(struct gz_val *ctx, struct gz_arena *a,
+                             const struct gz_config *cfg, const char *const *names,
+                             const char *const *paths, size_t n);
 
 /* Handlers (one file each). */
 int gz_site_health(void *site, struct gz_request *r);
@@ -170,12 +231,34 @@ int gz_site_assets(void *site, struct gz_request *r);
 int gz_site_home(void *site, struct gz_request *r);
 int gz_site_article(void *site, struct gz_request *r);
 int gz_site_tag(void *site, struct gz_request *r);
+/* search.c: /search?q=WORDS, not cached. */
+int gz_site_search(void *site, struct gz_request *r);
+/* home.c answers the language pages too: /LL/ and /LL/page/N. */
+/* /author/ID-SLUG (author.c) and /YYYY/MM/ (archive.c), paginated;
+ * gz_site_lists is both, in that order. */
+int gz_site_author(void *site, struct gz_request *r);
+int gz_site_archive(void *site, struct gz_request *r);
+int gz_site_lists(void *site, struct gz_request *r);
+/* feeds.c: /feed.xml, /atom.xml, /feed.json, and the same under /tag/SLUG/
+ * and /lang/LL/. */
+int gz_site_feeds(void *site, struct gz_request *r);
+/* sitemap.c: /sitemap.xml, /sitemap-pages.xml, /sitemap-articles-N.xml,
+ * /sitemap-news.xml and /robots.txt. */
+int gz_site_sitemap(void *site, struct gz_request *r);
 /* Serves the cached page for r's path, rendering it with render() when it is
  * missing or stale. render returns a new page (one reference, which the cache
  * takes), or NULL after answering the request itself (404, redirect). */
 typedef struct gz_page *(*gz_render_fn)(struct gz_site *site, struct gz_request *r,
                                         uint64_t *blocks_version);
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render);
+/* feeds.c: a cacheable 200 page of r's path holding bytes (copied) of the
+ * given content type (a static string), for a gz_render_fn that is not
+ * HTML. Its Last-Modified is now, or the cached predecessor's when the
+ * bytes are the same. It shows no blocks, so it is content_only: it stays
+ * fresh while only Most viewed changes. Call it under the render lock (from
+ * a render fn), which must then give the content version. */
+struct gz_page *gz_site_data_page(struct gz_site *site, struct gz_request *r,
+                                  const char *content_type, const char *bytes, size_t len);
 /* 1 for GET/HEAD; otherwise answers 405 and returns 0. */
 int gz_site_method_ok(struct gz_request *r);
 /* The last handler: any other path gets the theme's 404 page. */

@@ -31,7 +31,8 @@
 #define ARTICLE_COLUMNS                                                                  \
     "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
     "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
-    "coalesce(au.name, '') FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
+    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at "                        \
+    "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
 
 #define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
 
@@ -58,12 +59,12 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SLUG_OWNER] = "SELECT id FROM articles WHERE slug = ?1",
     [ST_ARTICLE_INSERT] =
         "INSERT INTO articles (id, slug, title, summary, body_src, body_html, teaser, "
-        "lang, status, published_at, updated_at, author_id, change_seq, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "lang, status, published_at, updated_at, author_id, change_seq, image, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [ST_ARTICLE_UPDATE] =
         "UPDATE articles SET slug = ?2, title = ?3, summary = ?4, body_src = ?5, "
         "body_html = ?6, teaser = ?7, lang = ?8, status = ?9, published_at = ?10, "
-        "updated_at = ?11, author_id = ?12, change_seq = ?13 WHERE id = ?1",
+        "updated_at = ?11, author_id = ?12, change_seq = ?13, image = ?14 WHERE id = ?1",
     [ST_ARTICLE_GET] = ARTICLE_COLUMNS "WHERE a.id = ?1",
     [ST_ARTICLE_GET_BY_SLUG] = ARTICLE_COLUMNS "WHERE a.slug = ?1",
     [ST_ARTICLE_TAGS] =
@@ -235,7 +236,11 @@ int gz_sqlite_tx_commit(struct sqlite_store *s)
         return GZ_EINVAL;
     }
     enum stmt_id id = s->depth == 1 ? ST_COMMIT : ST_RELEASE;
-    int rc = gz_sqlite_step_done(s, s->stmt[id], "commit");
+    /* Articles saved inside this transaction join the search index now, in
+     * one go (sqlite_search.c says why). */
+    int rc = s->depth == 1 && s->search_pending ? gz_sqlite_search_flush(s) : GZ_OK;
+    if (rc == GZ_OK)
+        rc = gz_sqlite_step_done(s, s->stmt[id], "commit");
     if (rc != GZ_OK) {
         gz_sqlite_tx_rollback(s);
         return rc;
@@ -486,6 +491,7 @@ static const struct gz_store_ops sqlite_ops = {
     .article_teasers = gz_sqlite_article_teasers,
     .changes_since = gz_sqlite_changes_since,
     .article_max_id = gz_sqlite_article_max_id,
+    .article_next_scheduled = gz_sqlite_article_next_scheduled,
     .tags_top = gz_sqlite_tags_top,
     .tag_get_by_slug = gz_sqlite_tag_get_by_slug,
     .tag_articles = gz_sqlite_tag_articles,
@@ -522,6 +528,26 @@ static const struct gz_store_ops sqlite_ops = {
     .media_get = gz_sqlite_media_get,
     .media_list = gz_sqlite_media_list,
     .media_delete = gz_sqlite_media_delete,
+    .feed_articles = gz_sqlite_feed_articles,
+    .sitemap_chunks = gz_sqlite_sitemap_chunks,
+    .sitemap_articles = gz_sqlite_sitemap_articles,
+    .sitemap_tags = gz_sqlite_sitemap_tags,
+    .news_articles = gz_sqlite_news_articles,
+    .translation_link = gz_sqlite_translation_link,
+    .translation_unlink = gz_sqlite_translation_unlink,
+    .translations = gz_sqlite_translations,
+    .author_articles = gz_sqlite_author_articles,
+    .archive_articles = gz_sqlite_archive_articles,
+    .archive_months = gz_sqlite_archive_months,
+    .lang_articles = gz_sqlite_lang_articles,
+    .lang_counts = gz_sqlite_lang_counts,
+    .search = gz_sqlite_search,
+    .tag_alias_add = gz_sqlite_tag_alias_add,
+    .tag_alias_delete = gz_sqlite_tag_alias_delete,
+    .tag_alias_list = gz_sqlite_tag_alias_list,
+    .tag_alias_resolve = gz_sqlite_tag_alias_resolve,
+    .tag_description_get = gz_sqlite_tag_description_get,
+    .tag_description_set = gz_sqlite_tag_description_set,
 };
 
 /* Opens a handle with the given sqlite3_open_v2 flags, migrates it and
@@ -541,6 +567,7 @@ static int open_handle(const char *path, int flags, gz_store_migrated_cb migrate
         goto fail;
     }
     if ((rc = configure(s, err, errlen)) ||
+        (rc = gz_sqlite_search_register(s->db, err, errlen)) ||
         (rc = migrate(s, migrated, ctx, err, errlen)) ||
         (rc = prepare_all(s, err, errlen)))
         goto fail;

@@ -73,6 +73,7 @@ struct sqlite_store {
         sqlite3_stmt *st;
     } lazy[GZ_SQLITE_LAZY_SLOTS];
     int depth; /* open transaction levels: 1 is BEGIN, above are savepoints */
+    int search_pending; /* saves wait in search_pending (sqlite_search.c) */
 };
 
 static inline struct sqlite_store *from(struct gz_store *gs)
@@ -151,6 +152,7 @@ int gz_sqlite_article_teasers(struct gz_store *gs, const int64_t *ids, size_t n,
 int gz_sqlite_changes_since(struct gz_store *gs, int64_t since, int64_t **ids, size_t *n,
                             int64_t *seq);
 int gz_sqlite_article_max_id(struct gz_store *gs, int64_t *out);
+int gz_sqlite_article_next_scheduled(struct gz_store *gs, int64_t now, int64_t *out);
 int gz_sqlite_tags_top(struct gz_store *gs, int64_t now, size_t limit,
                        struct gz_tag_list *out);
 int gz_sqlite_tag_get_by_slug(struct gz_store *gs, const char *slug, struct gz_tag *out);
@@ -211,5 +213,69 @@ int gz_sqlite_media_get(struct gz_store *gs, int64_t id, struct gz_media *out);
 int gz_sqlite_media_list(struct gz_store *gs, size_t offset, size_t limit,
                          struct gz_media_list *out, int64_t *total);
 int gz_sqlite_media_delete(struct gz_store *gs, int64_t id);
+
+/* sqlite_feeds.c: feeds and sitemaps */
+int gz_sqlite_feed_articles(struct gz_store *gs, const struct gz_feed_filter *f,
+                            struct gz_article_list *out);
+int gz_sqlite_sitemap_chunks(struct gz_store *gs, int64_t now, int64_t chunk,
+                             struct gz_sitemap_chunks *out);
+int gz_sqlite_sitemap_articles(struct gz_store *gs, int64_t now, int64_t first_id,
+                               int64_t last_id, struct gz_sitemap_urls *out);
+int gz_sqlite_sitemap_tags(struct gz_store *gs, int64_t now, size_t limit,
+                           struct gz_sitemap_urls *out);
+int gz_sqlite_news_articles(struct gz_store *gs, int64_t since, int64_t now, size_t limit,
+                            struct gz_sitemap_urls *out);
+
+/* sqlite_i18n.c: translations, languages, authors' and monthly lists */
+int gz_sqlite_translation_link(struct gz_store *gs, int64_t id, int64_t of_id);
+int gz_sqlite_translation_unlink(struct gz_store *gs, int64_t id);
+int gz_sqlite_translations(struct gz_store *gs, int64_t id, int64_t now,
+                           struct gz_teaser_list *out);
+int gz_sqlite_author_articles(struct gz_store *gs, int64_t author_id, int64_t now,
+                              size_t offset, size_t limit, struct gz_teaser_list *out,
+                              int64_t *total);
+int gz_sqlite_archive_articles(struct gz_store *gs, int64_t start, int64_t end, int64_t now,
+                               size_t offset, size_t limit, struct gz_teaser_list *out,
+                               int64_t *total);
+int gz_sqlite_archive_months(struct gz_store *gs, int64_t now, struct gz_month_list *out);
+int gz_sqlite_lang_articles(struct gz_store *gs, const char *lang, int64_t now,
+                            size_t offset, size_t limit, struct gz_teaser_list *out,
+                            int64_t *total);
+int gz_sqlite_lang_counts(struct gz_store *gs, int64_t now, struct gz_lang_list *out);
+
+/* sqlite_search.c: full-text search, tag aliases and descriptions */
+int gz_sqlite_search(struct gz_store *gs, const char *query, const char *lang, int64_t now,
+                     size_t offset, size_t limit, struct gz_search_hits *out);
+int gz_sqlite_tag_alias_add(struct gz_store *gs, int64_t tag_id, const char *alias);
+int gz_sqlite_tag_alias_delete(struct gz_store *gs, const char *alias);
+int gz_sqlite_tag_alias_list(struct gz_store *gs, int64_t tag_id,
+                             struct gz_tag_alias_list *out);
+int gz_sqlite_tag_alias_resolve(struct gz_store *gs, const char *alias, struct gz_tag *out);
+int gz_sqlite_tag_description_get(struct gz_store *gs, int64_t tag_id, char **out);
+int gz_sqlite_tag_description_set(struct gz_store *gs, int64_t tag_id, const char *text);
+/* Registers the "gazette" FTS5 tokenizer and the SQL functions
+ * gz_search_html() and gz_search_clean() on db: before the migrations run,
+ * since migration 0003 creates and fills the index with them. */
+int gz_sqlite_search_register(sqlite3 *db, char *err, size_t errlen);
+/* (Re)writes article id's row of the search index from the articles
+ * table: call it inside the save's transaction, after the tags. Inside a
+ * caller's transaction the row is written when that one commits. */
+int gz_sqlite_search_index(struct sqlite_store *s, int64_t id);
+/* Indexes the saves queued by gz_sqlite_search_index; gz_sqlite_tx_commit
+ * calls it before the outermost COMMIT when s->search_pending is set. */
+int gz_sqlite_search_flush(struct sqlite_store *s);
+/* Drops rows of the search index before a purge deletes their articles:
+ * article id's, or (id 0) those of every article in the trash. */
+int gz_sqlite_search_unindex(struct sqlite_store *s, int64_t id);
+/* The FTS5 MATCH expression of a parsed query (content/search.h), appended
+ * to out: every term quoted, ANDed; a term that alias() names a tag for
+ * (*name heap-allocated, NULL when none) becomes (term OR "tag name"), and
+ * a query of several words that is an alias as a whole becomes (terms) OR
+ * "tag name". alias may be NULL. Nothing is appended for a query without
+ * terms. */
+struct gz_search_query;
+typedef int (*gz_sqlite_alias_fn)(void *ctx, const char *norm, char **name);
+int gz_sqlite_search_match(const struct gz_search_query *q, gz_sqlite_alias_fn alias,
+                           void *ctx, struct gz_buf *out);
 
 #endif

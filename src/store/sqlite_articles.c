@@ -1,7 +1,8 @@
 /* The SQLite backend of the store: articles, their slugs and tags, teasers,
- * the change log, sections (tags) and authors. Shares the handle, the
- * statements and the helpers of sqliteInt.h; the statements' SQL is in
- * sqlite.c. */
+ * the change log, sections (tags) and authors; every save also keeps a
+ * revision. Shares the handle, the statements and the helpers of
+ * sqliteInt.h; the statements' SQL is in sqlite.c, except the revision
+ * insert (prepared lazily, next to its code). */
 #include "store/sqliteInt.h"
 
 #include <stdlib.h>
@@ -154,8 +155,9 @@ static int write_article(struct sqlite_store *s, const struct gz_article *a,
     gz_sqlite_bind_i64(st, 11, plan->updated_at, &rc);
     bind_id(st, 12, a->author_id, &rc);
     gz_sqlite_bind_i64(st, 13, plan->change_seq, &rc);
+    gz_sqlite_bind_text(st, 14, a->image, &rc);
     if (insert)
-        gz_sqlite_bind_i64(st, 14, plan->created_at, &rc);
+        gz_sqlite_bind_i64(st, 15, plan->created_at, &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding an article")))
         return rc;
     rc = sqlite3_step(st);
@@ -254,7 +256,62 @@ static int check_article(const struct gz_article *a)
     return GZ_OK;
 }
 
-/* Everything between begin and commit of article_save. */
+/* ---- revisions ---- */
+
+static const char SQL_REVISION_INSERT[] =
+    "INSERT INTO revisions (article_id, user_id, created_at, title, slug, summary, "
+    "body_src, lang, status, published_at, tags, image) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+
+/* The tag names joined by '\n', as the revisions table keeps them. */
+static int join_tags(const struct gz_article *a, struct gz_buf *out)
+{
+    int rc = GZ_OK;
+    for (size_t i = 0; i < a->ntags && rc == GZ_OK; i++) {
+        if (!a->tags[i] || !a->tags[i][0])
+            continue;
+        if (out->len)
+            rc = gz_buf_putc(out, '\n');
+        if (rc == GZ_OK)
+            rc = gz_buf_puts(out, a->tags[i]);
+    }
+    return rc;
+}
+
+/* Keeps what this save wrote, by whom (a->saved_by, 0 for the CLI). */
+static int write_revision(struct sqlite_store *s, const struct gz_article *a,
+                          const struct save_plan *plan, int64_t id)
+{
+    sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_REVISION_INSERT);
+    if (!st)
+        return GZ_EIO;
+    struct gz_buf tags;
+    gz_buf_init(&tags, GZ_BUF_PAGE_MAX);
+    int rc = join_tags(a, &tags);
+    if (rc != GZ_OK) {
+        gz_buf_free(&tags);
+        return rc;
+    }
+    gz_sqlite_bind_i64(st, 1, id, &rc);
+    gz_sqlite_bind_i64(st, 2, a->saved_by, &rc);
+    gz_sqlite_bind_i64(st, 3, plan->created_at, &rc);
+    gz_sqlite_bind_text(st, 4, a->title, &rc);
+    gz_sqlite_bind_text(st, 5, plan->slug, &rc);
+    gz_sqlite_bind_text(st, 6, a->summary, &rc);
+    gz_sqlite_bind_text(st, 7, a->body_src, &rc);
+    gz_sqlite_bind_text(st, 8, a->lang, &rc);
+    gz_sqlite_bind_i64(st, 9, a->status, &rc);
+    gz_sqlite_bind_i64(st, 10, a->published_at, &rc);
+    gz_sqlite_bind_text(st, 11, tags.p, &rc);
+    gz_sqlite_bind_text(st, 12, a->image, &rc);
+    if ((rc = gz_sqlite_bound(s, st, rc, "binding a revision")) == GZ_OK)
+        rc = gz_sqlite_step_done(s, st, "recording a revision");
+    gz_buf_free(&tags);
+    return rc;
+}
+
+/* Everything between begin and commit of article_save: the row, its tags
+ * and a revision commit together or not at all. */
 static int save_in_tx(struct sqlite_store *s, const struct gz_article *a,
                       struct save_plan *plan, char **slug, int64_t *id)
 {
@@ -267,6 +324,10 @@ static int save_in_tx(struct sqlite_store *s, const struct gz_article *a,
         rc = write_article(s, a, plan, id);
     if (rc == GZ_OK)
         rc = write_tags(s, *id, a);
+    if (rc == GZ_OK)
+        rc = write_revision(s, a, plan, *id);
+    if (rc == GZ_OK)
+        rc = gz_sqlite_search_index(s, *id); /* sqlite_search.c */
     return rc;
 }
 
@@ -322,6 +383,9 @@ static void fill_article(sqlite3_stmt *st, struct gz_article *out)
     out->updated_at = sqlite3_column_int64(st, 10);
     out->author_id = sqlite3_column_int64(st, 11);
     out->author_name = gz_sqlite_column_dup(st, 12);
+    out->image = gz_sqlite_column_dup(st, 13);
+    out->deleted_at = sqlite3_column_int64(st, 14);
+    out->created_at = sqlite3_column_int64(st, 15);
 }
 
 static int load_tags(struct sqlite_store *s, struct gz_article *out)
@@ -674,4 +738,21 @@ int gz_sqlite_author_ensure(struct gz_store *gs, const char *name, int64_t *id)
     if ((rc = gz_sqlite_step_done(s, st, "creating an author")))
         return rc;
     return author_find(s, name, id);
+}
+
+static const char SQL_NEXT_SCHEDULED[] =
+    "SELECT coalesce(min(published_at), 0) FROM articles "
+    "WHERE status = 1 AND deleted_at = 0 AND published_at > ?1";
+
+int gz_sqlite_article_next_scheduled(struct gz_store *gs, int64_t now, int64_t *out)
+{
+    struct sqlite_store *s = from(gs);
+    sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_NEXT_SCHEDULED);
+    if (!st)
+        return GZ_EIO;
+    int rc = SQLITE_OK;
+    gz_sqlite_bind_i64(st, 1, now, &rc);
+    if ((rc = gz_sqlite_bound(s, st, rc, "binding a time")))
+        return rc;
+    return gz_sqlite_step_i64(s, st, "finding the next scheduled article", out);
 }

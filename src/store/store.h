@@ -200,6 +200,121 @@ struct gz_view_delta {
 typedef void (*gz_views_row_cb)(void *ctx, int64_t article_id, int is_day,
                                 int64_t bucket, int64_t count);
 
+/* ---- feeds and sitemaps (src/site/feeds.c, src/site/sitemap.c) ---- */
+
+/* Which published articles a feed lists: the newest `limit` of the site,
+ * of one tag (tag_id > 0) or of one language (lang, compared without
+ * regard to case). */
+struct gz_feed_filter {
+    int64_t tag_id; /* 0: any tag */
+    const char *lang; /* NULL: any language */
+    int64_t now;
+    size_t limit;
+};
+
+struct gz_article_list {
+    struct gz_article *items; /* filled like article_get, plus created_at */
+    size_t len;
+};
+
+/* One URL of a sitemap: an article, or a tag (section page). */
+struct gz_sitemap_url {
+    int64_t id;           /* the article's, or the tag's */
+    char *slug;           /* the article's, or the tag's */
+    char *title;          /* the article's title, or the tag's name */
+    char *lang;           /* the article's language ("" for a tag) */
+    int64_t published_at; /* 0 for a tag */
+    int64_t lastmod;      /* the later of updated_at and published_at; for a
+                             tag, the latest of its published articles' */
+};
+
+struct gz_sitemap_urls {
+    struct gz_sitemap_url *items;
+    size_t len;
+};
+
+/* One sitemap file of articles: number n holds the published articles
+ * with ids from (n - 1) * chunk + 1 to n * chunk, so an article keeps its
+ * file for good and a file never has more than chunk URLs. */
+struct gz_sitemap_chunk {
+    int64_t number;
+    int64_t count;   /* published articles in it */
+    int64_t lastmod; /* the latest lastmod of those */
+};
+
+struct gz_sitemap_chunks {
+    struct gz_sitemap_chunk *items;
+    size_t len;
+};
+
+/* ---- languages and archives (src/site/lang.c, archive.c) ---- */
+
+/* A month (UTC) with published articles. */
+struct gz_month {
+    int year, month; /* month 1..12 */
+    int64_t count;
+};
+
+struct gz_month_list {
+    struct gz_month *items;
+    size_t len;
+};
+
+/* A language with published articles: its tag in lower case. */
+struct gz_lang_count {
+    char *lang;
+    int64_t count;
+};
+
+struct gz_lang_list {
+    struct gz_lang_count *items;
+    size_t len;
+};
+
+/* ---- search, tag aliases and descriptions (src/store/sqlite_search.c) ---- */
+
+/* One search result. */
+struct gz_search_hit {
+    int64_t id;
+    char *slug, *title, *teaser, *lang;
+    int64_t published_at;
+    /* Text, never HTML: the title, and an excerpt of the body (or of the
+     * summary) where words matched, with 0x01 before and 0x02 after each
+     * matched word (GZ_SEARCH_MARK_OPEN/CLOSE, content/search.h). Escape
+     * the text, then turn the markers into <mark></mark>. snippet is ""
+     * when only the title or the tags matched. */
+    char *title_marked;
+    char *snippet;
+};
+
+/* A search scores the newest GZ_SEARCH_CANDIDATES articles that match (by
+ * article id, which grows as articles are added) and ranks those: the
+ * cost of a query is bounded however many articles hold its words. */
+#define GZ_SEARCH_CANDIDATES 1000
+
+struct gz_search_hits {
+    struct gz_search_hit *items;
+    size_t len;
+    int64_t total; /* every result, not only this page's */
+    int more;      /* older matches than the candidates were left out */
+};
+
+/* Another name of a tag ("AI" for "Artificial intelligence"). */
+struct gz_tag_alias {
+    int64_t id, tag_id;
+    char *alias; /* as typed */
+    char *slug;  /* /tag/SLUG redirects to the tag's page */
+};
+
+struct gz_tag_alias_list {
+    struct gz_tag_alias *items;
+    size_t len;
+};
+
+/* Longest alias and tag description, in bytes. */
+#define GZ_TAG_ALIAS_MAX 100
+#define GZ_TAG_DESCRIPTION_MAX 2000
+
 struct gz_store;
 
 struct gz_store_ops {
@@ -228,6 +343,10 @@ struct gz_store_ops {
      * the current sequence. Used to invalidate caches. */
     int (*changes_since)(struct gz_store *s, int64_t since, int64_t **ids,
                          size_t *n, int64_t *seq);
+    /* When the next scheduled article goes live: the earliest published_at
+     * after now of a published, not deleted article; 0 when none. The
+     * flusher wakes then, so it shows at its time, not at the next flush. */
+    int (*article_next_scheduled)(struct gz_store *s, int64_t now, int64_t *out);
     /* The highest article id (0 when none). */
     int (*article_max_id)(struct gz_store *s, int64_t *out);
 
@@ -322,6 +441,89 @@ struct gz_store_ops {
     int (*media_list)(struct gz_store *s, size_t offset, size_t limit,
                       struct gz_media_list *out, int64_t *total);
     int (*media_delete)(struct gz_store *s, int64_t id);
+
+    /* ---- feeds and sitemaps; every read is of published articles ---- */
+    /* Newest first (published_at, then id), with body, author and tags. */
+    int (*feed_articles)(struct gz_store *s, const struct gz_feed_filter *f,
+                         struct gz_article_list *out);
+    /* The article sitemap files that have at least one URL, by number. */
+    int (*sitemap_chunks)(struct gz_store *s, int64_t now, int64_t chunk,
+                          struct gz_sitemap_chunks *out);
+    /* Articles with first_id <= id <= last_id, by id. */
+    int (*sitemap_articles)(struct gz_store *s, int64_t now, int64_t first_id,
+                            int64_t last_id, struct gz_sitemap_urls *out);
+    /* Tags with a published article, by slug, at most limit. */
+    int (*sitemap_tags)(struct gz_store *s, int64_t now, size_t limit,
+                        struct gz_sitemap_urls *out);
+    /* Articles published after `since` (and by now), newest first. */
+    int (*news_articles)(struct gz_store *s, int64_t since, int64_t now, size_t limit,
+                         struct gz_sitemap_urls *out);
+
+    /* ---- translations, languages, authors, archives (sqlite_i18n.c) ----
+     * Lists are of published articles, newest first (published_at, then
+     * id), skipping offset; *total counts all of them. */
+    /* Puts article id into the translation group of article of_id (the
+     * same story in other languages), creating the group, and leaving the
+     * group id was in. GZ_ENOTFOUND when either article is missing;
+     * GZ_EINVAL when id == of_id; GZ_EEXIST when the group already holds
+     * another article in id's language. Bumps the change sequence of every
+     * article concerned, so their pages are rendered again. */
+    int (*translation_link)(struct gz_store *s, int64_t id, int64_t of_id);
+    /* Takes article id out of its group (GZ_OK when it is in none); a group
+     * left with one article is dissolved. GZ_ENOTFOUND when id is missing. */
+    int (*translation_unlink)(struct gz_store *s, int64_t id);
+    /* The published translations of article id, itself left out, by
+     * language tag. Empty when it has none. */
+    int (*translations)(struct gz_store *s, int64_t id, int64_t now,
+                        struct gz_teaser_list *out);
+    int (*author_articles)(struct gz_store *s, int64_t author_id, int64_t now,
+                           size_t offset, size_t limit, struct gz_teaser_list *out,
+                           int64_t *total);
+    /* Articles with start <= published_at < end. */
+    int (*archive_articles)(struct gz_store *s, int64_t start, int64_t end, int64_t now,
+                            size_t offset, size_t limit, struct gz_teaser_list *out,
+                            int64_t *total);
+    /* The months (UTC) with published articles, newest first. */
+    int (*archive_months)(struct gz_store *s, int64_t now, struct gz_month_list *out);
+    /* Articles whose language tag is lang, compared without regard to case. */
+    int (*lang_articles)(struct gz_store *s, const char *lang, int64_t now, size_t offset,
+                         size_t limit, struct gz_teaser_list *out, int64_t *total);
+    /* The languages with published articles, most articles first, ties by
+     * tag. */
+    int (*lang_counts)(struct gz_store *s, int64_t now, struct gz_lang_list *out);
+
+    /* ---- search, tag aliases and descriptions (sqlite_search.c) ---- */
+    /* Published articles (by now, not in the trash) of language lang (NULL:
+     * any) matching what a reader typed, read as content/search.h says:
+     * words, "phrases", prefix*; a word that is a tag's alias also matches
+     * the tag's name. Of the newest GZ_SEARCH_CANDIDATES matches, best
+     * first (bm25; a word weighs most in the title, then the tags, the
+     * summary, the body), then newest; skips offset, at most limit.
+     * out->total counts the results, out->more says older matches were
+     * left out. A query with nothing to search in it finds nothing.
+     * GZ_ETOOBIG for a query longer than GZ_SEARCH_QUERY_MAX bytes. */
+    int (*search)(struct gz_store *s, const char *query, const char *lang, int64_t now,
+                  size_t offset, size_t limit, struct gz_search_hits *out);
+    /* Adds an alias to tag tag_id. GZ_EINVAL when it is not UTF-8, longer
+     * than GZ_TAG_ALIAS_MAX bytes or has no word in it; GZ_EEXIST when it
+     * is already an alias (compared normalized), or is a tag's name or
+     * slug; GZ_ENOTFOUND when there is no such tag. */
+    int (*tag_alias_add)(struct gz_store *s, int64_t tag_id, const char *alias);
+    /* Removes an alias (compared normalized); GZ_ENOTFOUND when none. */
+    int (*tag_alias_delete)(struct gz_store *s, const char *alias);
+    /* The aliases of tag tag_id, or of every tag (0), by tag then alias. */
+    int (*tag_alias_list)(struct gz_store *s, int64_t tag_id,
+                          struct gz_tag_alias_list *out);
+    /* The tag an alias names: by the alias's slug (a /tag/ALIAS URL), else
+     * by the alias itself, compared normalized. GZ_ENOTFOUND when none. */
+    int (*tag_alias_resolve)(struct gz_store *s, const char *alias, struct gz_tag *out);
+    /* A tag's description, plain text ("" when none), heap-allocated.
+     * GZ_ENOTFOUND when there is no such tag. */
+    int (*tag_description_get)(struct gz_store *s, int64_t tag_id, char **out);
+    /* Sets it (NULL or "" clears it) and marks the tag's pages changed.
+     * GZ_EINVAL when longer than GZ_TAG_DESCRIPTION_MAX bytes or not UTF-8;
+     * GZ_ENOTFOUND when there is no such tag. */
+    int (*tag_description_set)(struct gz_store *s, int64_t tag_id, const char *text);
 };
 
 struct gz_store {
@@ -387,6 +589,13 @@ void gz_revision_clear(struct gz_revision *r);
 void gz_revision_list_clear(struct gz_revision_list *l);
 void gz_media_clear(struct gz_media *m);
 void gz_media_list_clear(struct gz_media_list *l);
+void gz_month_list_clear(struct gz_month_list *l);
+void gz_lang_list_clear(struct gz_lang_list *l);
+void gz_article_list_clear(struct gz_article_list *l);
+void gz_sitemap_urls_clear(struct gz_sitemap_urls *l);
+void gz_sitemap_chunks_clear(struct gz_sitemap_chunks *l);
+void gz_search_hits_clear(struct gz_search_hits *l);
+void gz_tag_alias_list_clear(struct gz_tag_alias_list *l);
 
 /* Role names: "admin", "editor", "author", "contributor". */
 const char *gz_role_name(enum gz_role r);

@@ -22,10 +22,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { runXssChecks } from './xss.mjs';
+import { runAdminChecks } from './admin.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
-const HARD_LIMIT_MS = 100_000;
+const HARD_LIMIT_MS = 240_000;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
@@ -256,10 +257,18 @@ async function expectOneH1(page, title) {
     assert(await page.locator('h1').isVisible(), 'h1 is not visible');
 }
 
+/* The block headings in the page's language (src/render/i18n.c): a
+ * Persian page speaks Persian around its article. */
+const BLOCK_HEADINGS = {
+    en: ['New Articles', 'Most viewed'],
+    fa: ['تازه\u200cترین مطالب', 'پربازدیدترین\u200cها'],
+};
+
 /* Both sidebar blocks: visible heading, 5 entries, each a known title link
  * followed by a visible, non-empty teaser. */
-async function expectBlocks(page, titles) {
-    for (const [id, heading] of [['new-articles', 'New Articles'], ['most-viewed', 'Most viewed']]) {
+async function expectBlocks(page, titles, lang = 'en') {
+    const [newHeading, topHeading] = BLOCK_HEADINGS[lang];
+    for (const [id, heading] of [['new-articles', newHeading], ['most-viewed', topHeading]]) {
         const block = page.locator(`#${id}`);
         const h = block.getByRole('heading', { name: heading, exact: true });
         assert(await h.isVisible(), `#${id}: heading "${heading}" not visible`);
@@ -507,7 +516,8 @@ async function runTests(browser, site, base, out) {
     await withPage(browser, 'phone RTL', PHONE, faUrl, async ({ page, problems }) => {
         await check('phone RTL: h1 is the Persian title', () => expectOneH1(page, FA_TITLE));
         await check('phone RTL: html/article dir="rtl", text right-aligned', () => expectRtl(page));
-        await check('phone RTL: both blocks with 5 entries and teasers', () => expectBlocks(page, site.titles));
+        await check('phone RTL: both blocks with 5 entries and teasers, headings in Persian',
+            () => expectBlocks(page, site.titles, 'fa'));
         await check('phone RTL: sidebar is below the article', () => expectSidebarBelow(page));
         await check('phone RTL: no horizontal scrolling', () => expectNoHorizontalScroll(page));
         await check('phone RTL: screenshot article-rtl-phone.png', () => shot(page, 'article-rtl-phone.png'));
@@ -520,6 +530,13 @@ async function runTests(browser, site, base, out) {
             () => expectSidebarBeside(page, true));
         await check('desktop RTL: no horizontal scrolling', () => expectNoHorizontalScroll(page));
         await check('desktop RTL: screenshot article-rtl-desktop.png', () => shot(page, 'article-rtl-desktop.png'));
+        await check('desktop RTL: Persian words and date around the article', async () => {
+            const heading = page.locator('#new-articles h2');
+            assertEq((await heading.innerText()).trim(), BLOCK_HEADINGS.fa[0], 'New Articles in Persian');
+            const date = (await page.locator('article.article time').innerText()).trim();
+            assert(/^[\u06F0-\u06F9]+ \S+ [\u06F0-\u06F9]{4}$/.test(date), `date not in Persian digits: ${date}`);
+        });
+        await check('desktop RTL: screenshot fa-article.png', () => shot(page, 'fa-article.png'));
         await check('desktop RTL: no console errors or CSP violations', () => expectClean(problems));
     });
 
@@ -536,6 +553,25 @@ async function runTests(browser, site, base, out) {
         await check('desktop home: no console errors or CSP violations', () => expectClean(problems));
     });
 
+    /* Search: the header's form, a results page with the words marked */
+    await withPage(browser, 'desktop search', DESKTOP, `${base}/`, async ({ page, problems }) => {
+        await check('desktop search: the header form opens /search', async () => {
+            await page.locator('#site-search-q').fill('ferry timetable');
+            await Promise.all([page.waitForURL((u) => u.pathname === '/search'),
+                page.locator('.site-search button').click()]);
+            await page.waitForLoadState('load');
+        });
+        await check('desktop search: the article is found, its words marked', async () => {
+            const titles = await page.locator('.search-results .article-item-title').allInnerTexts();
+            assert(titles.map((t) => t.trim()).includes(EN_TITLE), `not found in ${titles.join(' | ')}`);
+            assert(await page.locator('.search-results mark').count() >= 2, 'no <mark> in the results');
+            assertEq(await page.locator('#site-search-q').inputValue(), 'ferry timetable', 'query kept');
+        });
+        await check('desktop search: no horizontal scrolling', () => expectNoHorizontalScroll(page));
+        await check('desktop search: screenshot search-desktop.png', () => shot(page, 'search-desktop.png'));
+        await check('desktop search: no console errors or CSP violations', () => expectClean(problems));
+    });
+
     /* Accessibility: axe-core, every rule it runs by default */
     await check('axe: English article (desktop, light)', () => runAxe(browser, enUrl, DESKTOP, 'English article'));
     await check('axe: English article (desktop, dark scheme)',
@@ -543,6 +579,8 @@ async function runTests(browser, site, base, out) {
     await check('axe: Persian RTL article (phone)', () => runAxe(browser, faUrl, PHONE, 'RTL article'));
     await check('axe: Persian RTL article (desktop)', () => runAxe(browser, faUrl, DESKTOP, 'RTL article'));
     await check('axe: home page (desktop)', () => runAxe(browser, `${base}/`, DESKTOP, 'home page'));
+    await check('axe: search results (desktop)',
+        () => runAxe(browser, `${base}/search?q=ferry`, DESKTOP, 'search page'));
 }
 
 async function main() {
@@ -568,6 +606,10 @@ async function main() {
         /* content safety (xss.mjs): its own site and server, same browser */
         await runXssChecks(browser, { gazette: opts.gazette, theme: opts.theme, dir, check, assert,
             startServer, stopServer, freePort });
+        /* the web admin (admin.mjs): its own site and server, same browser */
+        await runAdminChecks(browser, { gazette: opts.gazette, dir, out, check, assert, startServer,
+            stopServer, freePort,
+            shot: (page, name) => page.screenshot({ path: path.join(out, name), fullPage: true }) });
         await check('server is still running after the tests', () =>
             assert(server.child.exitCode === null && server.child.signalCode === null,
                 `gazette exited (${server.child.exitCode ?? server.child.signalCode})`));

@@ -135,8 +135,14 @@ function installHooks() {
         if (/^\s*(javascript|vbscript|data):/i.test(a.href)) window.__xssReport(`link to ${a.href}`);
         else e.preventDefault();
     }, true);
+    /* Forms are never sent; one that would go to another origin or to a
+     * scripting URL is a finding (the site's own forms, such as search,
+     * are not). */
     document.addEventListener('submit', (e) => {
-        window.__xssReport('a form was submitted');
+        /* the attribute: form.action is shadowed by a field named "action" */
+        const attr = e.target && e.target.getAttribute ? e.target.getAttribute('action') : null;
+        const action = new URL(attr || '', location.href).href;
+        if (!action.startsWith(location.origin + '/')) window.__xssReport(`a form was submitted to ${action}`);
         e.preventDefault();
     }, true);
 }
@@ -174,7 +180,7 @@ function hoverTargets(max) {
     return out;
 }
 
-async function newProbe(browser) {
+export async function newProbe(browser) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 4000 } });
     const findings = [];
     const csp = [];
@@ -207,7 +213,7 @@ async function newProbe(browser) {
 /* Opens url in the probe's page, gives every handler its chance (real
  * mouse and keyboard too unless light), and returns what the hooks saw
  * (empty when clean). */
-async function probe(p, url, wantStatus, light = false) {
+export async function probe(p, url, wantStatus, light = false) {
     p.findings.length = 0;
     p.csp.length = 0;
     const { page } = p;

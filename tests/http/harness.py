@@ -397,6 +397,108 @@ class Server:
     def raw(self, data, quiet=1.0):
         return raw_exchange(self.port, data, quiet=quiet)
 
+    # -- the admin --
+
+    def admin_client(self, source=None):
+        """An admin client that is not logged in yet (see Admin.login).
+        source: the loopback address to connect from ("127.0.0.2"), for
+        tests of per-address behaviour."""
+        return Admin(self, source=source)
+
+    def admin_login(self, name, password, source=None):
+        """Logs name in through /admin/login; returns the Admin client."""
+        adm = Admin(self, source=source)
+        r = adm.login(name, password)
+        check(r.status == 303 and "gz_session" in adm.cookies,
+              "login of %r answered %d: %s" % (name, r.status, r.text[:500]))
+        adm.refresh_csrf()
+        return adm
+
+
+_META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
+
+
+class Admin:
+    """A browser session of the admin: keeps the cookies the server sets and
+    the session's CSRF token (from <meta name="csrf-token">), and adds the
+    token to the forms it posts."""
+
+    def __init__(self, srv, source=None):
+        self.srv = srv
+        self.source = source
+        self.cookies = {}   # name -> value
+        self.csrf = None
+
+    def _absorb(self, resp):
+        for sc in resp.header_all("set-cookie"):
+            pair = sc.split(";", 1)[0]
+            name, _, value = pair.partition("=")
+            name = name.strip()
+            if re.search(r";\s*max-age=0\b", sc, re.I) or value == "":
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        m = _META_CSRF.search(resp.text) if resp.body else None
+        if m and m.group(1):
+            self.csrf = m.group(1)
+        return resp
+
+    def request(self, method, path, body=None, content_type=None, headers=None):
+        h = {}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if content_type:
+            h["Content-Type"] = content_type
+        if headers:
+            h.update(headers)
+        conn = None
+        if self.source:
+            conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10,
+                                              source_address=(self.source, 0))
+        try:
+            return self._absorb(self.srv.request(method, path, headers=h, body=body,
+                                                 conn=conn))
+        finally:
+            if conn:
+                conn.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path, fields, headers=None, csrf=True):
+        """POSTs fields (a dict or a list of pairs) urlencoded, with the
+        session's _csrf added unless fields has one or csrf is False."""
+        from urllib.parse import urlencode
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if csrf and not any(k == "_csrf" for k, _ in pairs):
+            if self.csrf is None:
+                self.refresh_csrf()
+            pairs.append(("_csrf", self.csrf or ""))
+        return self.request("POST", path, body=urlencode(pairs),
+                            content_type="application/x-www-form-urlencoded",
+                            headers=headers)
+
+    def post_raw(self, path, body, content_type, headers=None):
+        return self.request("POST", path, body=body, content_type=content_type,
+                            headers=headers)
+
+    def refresh_csrf(self):
+        """Reads the session's CSRF token from the dashboard."""
+        self.get("/admin")
+        return self.csrf
+
+    def login(self, name, password):
+        """GET then POST /admin/login; returns the POST's response (303 on
+        success, 401 wrong name or password, 429 throttled...)."""
+        self.get("/admin/login")
+        token = self.cookies.get("gz_login", "")
+        from urllib.parse import urlencode
+        body = urlencode([("name", name), ("password", password), ("_csrf", token)])
+        r = self.request("POST", "/admin/login", body=body,
+                         content_type="application/x-www-form-urlencoded")
+        self.csrf = None
+        return r
+
 
 # ---- the site ----------------------------------------------------------------
 
@@ -489,6 +591,13 @@ class Site:
 
     def unpublish(self, id):
         return self.cli("unpublish", str(id))
+
+    def add_user(self, name, role, password="password123", display_name=None):
+        """Creates a user with `gazette user add` (password from stdin)."""
+        args = ["user", "add", name, "--role", role, "--password-stdin"]
+        if display_name is not None:
+            args += ["--display-name", display_name]
+        return self.cli(*args, input=password + "\n")
 
     def publish(self, id, at=None):
         args = ["publish", str(id)]

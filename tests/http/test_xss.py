@@ -30,6 +30,7 @@ script-src has neither 'unsafe-inline' nor 'unsafe-eval', with object-src
 """
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -101,6 +102,7 @@ ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "time", "span", "code", "pre",
     "blockquote", "hr", "br", "em", "strong", "del", "u", "img", "table",
     "thead", "tbody", "tr", "th", "td",
+    "figure",  # the featured image (meta)
 }
 NEVER_TAGS = {"script", "iframe", "object", "embed", "base", "style", "svg", "math",
               "form", "frame", "frameset", "applet", "input", "button", "textarea",
@@ -110,13 +112,42 @@ ALLOWED_ATTRS = {
     "class", "id", "href", "src", "alt", "title", "loading", "lang", "dir", "rel",
     "datetime", "aria-label", "aria-current", "type", "charset", "name", "content",
     "align", "start",
+    "property", "hreflang", "tabindex", "aria-hidden", "aria-labelledby",  # metadata (meta)
 }
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "data",
              "background", "srcset", "cite", "manifest", "icon", "ping", "codebase",
              "dynsrc", "lowsrc"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 THEME_META = {("name", "viewport"), ("name", "description"), ("name", "color-scheme")}
-THEME_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next"}
+THEME_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next", "alternate"}
+# OpenGraph and Twitter cards (header.html): property og:* and article:*,
+# name twitter:*.
+THEME_META_PREFIXES = (("property", "og:"), ("property", "article:"), ("name", "twitter:"))
+# The theme's one kind of script: JSON-LD data, never run (header.html).
+JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+# The theme's search forms (header.html, search.html): GET /search with one
+# search field. Any other form, field or button came from content.
+THEME_FORM_ATTRS = {
+    "form": {"class", "role", "aria-label", "action", "method"},
+    "label": {"class", "for"},
+    "input": {"type", "id", "name", "value", "maxlength", "placeholder"},
+    "button": {"type"},
+}
+
+
+def theme_search_form(tag, attrs):
+    a = dict(attrs)
+    if tag not in THEME_FORM_ATTRS or not set(a) <= THEME_FORM_ATTRS[tag]:
+        return False
+    if tag == "form":
+        return (a.get("action"), a.get("method")) == ("/search", "get")
+    if tag == "label":
+        return a.get("for") in ("site-search-q", "search-q")
+    if tag == "input":
+        return a.get("type") == "search" and a.get("name") == "q"
+    return a == {"type": "submit"}
+
+
 _CTRL = re.compile(r"[\x00-\x20\x7f]+")
 _XSS_HREF = re.compile(r"/xss-(\d+)(-b)?$")
 
@@ -153,6 +184,10 @@ class PageChecker(HTMLParser):
         self.check_tag(tag, attrs)
 
     def check_tag(self, tag, attrs):
+        if tag == "script" and attrs == [("type", "application/ld+json")]:
+            return  # the theme's JSON-LD, checked by page_problems
+        if theme_search_form(tag, attrs):
+            return
         if tag in NEVER_TAGS:
             self.problem("<%s> element" % tag)
         elif tag not in ALLOWED_TAGS:
@@ -173,7 +208,9 @@ class PageChecker(HTMLParser):
                 if m:
                     self.near = "vector %s%s" % (m.group(1), " (B)" if m.group(2) else "")
         if tag == "meta" and not ("charset" in names or
-                                  any((k, v) in THEME_META for k, v in attrs)):
+                                  any((k, v) in THEME_META for k, v in attrs) or
+                                  any(k == pk and (v or "").startswith(pv)
+                                      for k, v in attrs for pk, pv in THEME_META_PREFIXES)):
             self.problem("<meta> that is not the theme's: %r" % attrs)
         if tag == "link":
             a = dict(attrs)
@@ -221,7 +258,16 @@ def page_problems(resp):
     except UnicodeDecodeError as e:
         problems.append("body is not valid UTF-8: %s" % e)
         text = resp.body.decode("utf-8", "replace")
-    if re.search(r"<\s*script", text, re.I):
+    # JSON-LD must parse, and no '<' may be in it raw (a title's "</script>"
+    # would end the element); then no other script may be left.
+    for data in JSONLD.findall(text):
+        if "<" in data:
+            problems.append("a '<' in JSON-LD: %r" % data[:200])
+        try:
+            json.loads(data)
+        except ValueError as e:
+            problems.append("JSON-LD does not parse (%s): %r" % (e, data[:200]))
+    if re.search(r"<\s*script", JSONLD.sub("", text), re.I):
         problems.append("the text '<script' appears in the raw HTML")
     return problems + PageChecker().check(text)
 

@@ -13,5 +13,7 @@ int gz_test_markdown(void);
 int gz_test_teaser(void);
 int gz_test_slug(void);
 int gz_test_prepare(void);
+int gz_test_normalize(void);
+int gz_test_search(void);
 
 #endif

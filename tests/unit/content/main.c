@@ -11,5 +11,7 @@ int main(int argc, char **argv)
     failed += gz_test_teaser();
     failed += gz_test_slug();
     failed += gz_test_prepare();
+    failed += gz_test_normalize();
+    failed += gz_test_search();
     return failed != 0;
 }

@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/core.h"
+#include "render/i18n.h"
 #include "render/theme.h"
 
 struct fixture {
@@ -120,6 +121,8 @@ static struct gz_val *page_ctx(struct gz_arena *a, const char *lang, const char 
     gz_obj_set_str(ctx, "lang", lang);
     gz_obj_set_str(ctx, "dir", dir);
     gz_obj_set_str(ctx, "assets_version", "abc123");
+    /* The theme's words, in the page's language (English for "en"). */
+    gz_obj_set(ctx, "t", gz_i18n_values(a, gz_i18n_for(lang, NULL)));
     struct gz_val *nav = gz_val_list(a);
     struct gz_val *home = entry(a, "Home", "https://news.example/", lang, dir);
     gz_obj_set_bool(home, "current", true);
@@ -143,6 +146,15 @@ static struct gz_val *sidebar_ctx(struct gz_arena *a)
     gz_obj_set(ctx, "new_articles", fresh);
     gz_obj_set(ctx, "most_viewed", viewed);
     gz_obj_set_str(ctx, "most_viewed_label", "last 24 hours");
+    gz_obj_set(ctx, "t", gz_i18n_values(a, gz_i18n_for("en", NULL)));
+    return ctx;
+}
+
+/* A context with nothing but the theme's words in lang. */
+static struct gz_val *words_ctx(struct gz_arena *a, const char *lang)
+{
+    struct gz_val *ctx = gz_val_obj(a);
+    gz_obj_set(ctx, "t", gz_i18n_values(a, gz_i18n_for(lang, NULL)));
     return ctx;
 }
 
@@ -237,7 +249,7 @@ static void test_sidebar(void **state)
     assert_null(strstr(html, "No articles yet"));
 
     /* Empty blocks say so instead of showing an empty list. */
-    html = render(f, "sidebar.html", NULL);
+    html = render(f, "sidebar.html", words_ctx(&f->arena, "en"));
     assert_non_null(strstr(html, "No articles yet."));
     assert_non_null(strstr(html, "<h2 class=\"block-heading\">Most viewed</h2>"));
 }
@@ -338,6 +350,8 @@ static void test_home_page(void **state)
     struct gz_val *pagination = gz_val_obj(&f->arena);
     gz_obj_set_int(pagination, "page", 2);
     gz_obj_set_int(pagination, "pages", 5);
+    gz_obj_set_str(pagination, "status", "Page 2 of 5");
+    gz_obj_set_str(pagination, "heading", "Articles, page 2 of 5");
     gz_obj_set_str(pagination, "prev_url", "/?page=1");
     gz_obj_set_str(pagination, "next_url", "/?page=3");
     gz_obj_set(ctx, "pagination", pagination);
@@ -380,6 +394,108 @@ static void test_404_page(void **state)
     assert_non_null(strstr(html, "/&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 
+/* The theme's words follow t: a Persian sidebar and page. */
+static void test_words_in_other_languages(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(gz_theme_load(NULL, &f->theme, f->err, sizeof(f->err)), GZ_OK);
+    const char *html = render(f, "sidebar.html", words_ctx(&f->arena, "fa"));
+    assert_non_null(strstr(html, "<h2 class=\"block-heading\">تازه\u200cترین مطالب</h2>"));
+    assert_non_null(strstr(html, "هنوز مطلبی نیست."));
+    assert_null(strstr(html, "New Articles"));
+    html = render(f, "sidebar.html", words_ctx(&f->arena, "ar"));
+    assert_non_null(strstr(html, "<h2 class=\"block-heading\">الأكثر قراءة</h2>"));
+    struct gz_val *ctx = page_ctx(&f->arena, "fr", "ltr", "");
+    gz_obj_set_str(ctx, "path", "/nulle-part");
+    html = render(f, "404.html", ctx);
+    assert_non_null(strstr(html, "<h1 class=\"page-heading\">Page introuvable</h1>"));
+    assert_non_null(strstr(html, "<header class=\"site-header\" lang=\"fr\" dir=\"ltr\">"));
+    assert_non_null(strstr(html, ">Aller au contenu principal</a>"));
+}
+
+/* The head of an article: OpenGraph, Twitter, hreflang, JSON-LD raw; the
+ * body: featured image, byline link, translations. */
+static void test_article_metadata(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(gz_theme_load(NULL, &f->theme, f->err, sizeof(f->err)), GZ_OK);
+    struct gz_val *ctx = article_ctx(f, "en", "ltr");
+    struct gz_val *article = (struct gz_val *)gz_obj_get(ctx, "article");
+    gz_obj_set_str(article, "image", "https://news.example/media/a.jpg");
+    gz_obj_set_str(article, "author_url", "/author/3-ada");
+    struct gz_val *tr = gz_val_list(&f->arena);
+    struct gz_val *fa = entry(&f->arena, "سلام", "/2026/11/salam", "fa", "rtl");
+    gz_obj_set_str(fa, "language", "فارسی");
+    gz_list_push(tr, fa);
+    gz_obj_set(article, "translations", tr);
+    gz_obj_set_bool(article, "has_translations", true);
+    gz_obj_set_str(ctx, "og_title", "Hello <world>");
+    gz_obj_set_str(ctx, "og_type", "article");
+    gz_obj_set_str(ctx, "twitter_card", "summary_large_image");
+    gz_obj_set_str(ctx, "image_url", "https://news.example/media/a.jpg");
+    struct gz_val *alternates = gz_val_list(&f->arena), *alt = gz_val_obj(&f->arena);
+    gz_obj_set_str(alt, "lang", "fa");
+    gz_obj_set_str(alt, "url", "https://news.example/2026/11/salam");
+    gz_list_push(alternates, alt);
+    gz_obj_set(ctx, "alternates", alternates);
+    struct gz_val *jsonld = gz_val_list(&f->arena);
+    gz_list_push(jsonld, gz_val_str(&f->arena, "{\"headline\":\"\\u003c/script\\u003e\"}"));
+    gz_obj_set(ctx, "jsonld", jsonld);
+    const char *html = render(f, "article.html", ctx);
+    assert_non_null(strstr(html, "<meta property=\"og:title\" content=\"Hello &lt;world&gt;\">"));
+    assert_non_null(strstr(html, "<meta property=\"og:type\" content=\"article\">"));
+    assert_non_null(strstr(html, "<meta property=\"og:url\" "
+                                 "content=\"https://news.example/a/hello\">"));
+    assert_non_null(strstr(html, "<meta property=\"og:image\" "
+                                 "content=\"https://news.example/media/a.jpg\">"));
+    assert_non_null(strstr(html, "<meta name=\"twitter:card\" "
+                                 "content=\"summary_large_image\">"));
+    assert_non_null(strstr(html, "<meta property=\"article:tag\" content=\"Science &amp; "
+                                 "Tech\">"));
+    assert_non_null(strstr(html, "<link rel=\"alternate\" hreflang=\"fa\" "
+                                 "href=\"https://news.example/2026/11/salam\">"));
+    assert_non_null(strstr(html, "<script type=\"application/ld+json\">{\"headline\":"
+                                 "\"\\u003c/script\\u003e\"}</script>"));
+    assert_non_null(strstr(html, "<img src=\"https://news.example/media/a.jpg\" alt=\"\">"));
+    assert_non_null(strstr(html, "<a href=\"/author/3-ada\" rel=\"author\">Ada Writer</a>"));
+    assert_non_null(strstr(html, "<a href=\"/2026/11/salam\" hreflang=\"fa\" lang=\"fa\" "
+                                 "dir=\"rtl\"><span class=\"translation-language\">فارسی</span> "
+                                 "سلام</a>"));
+}
+
+static void test_author_and_archive_pages(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(gz_theme_load(NULL, &f->theme, f->err, sizeof(f->err)), GZ_OK);
+    struct gz_val *ctx = page_ctx(&f->arena, "en", "ltr", render_sidebar(f));
+    struct gz_val *author = gz_val_obj(&f->arena);
+    gz_obj_set_str(author, "heading", "Articles by Ada <W>");
+    gz_obj_set(ctx, "author_page", author);
+    struct gz_val *articles = gz_val_list(&f->arena);
+    gz_list_push(articles, entry(&f->arena, "By Ada", "/a/by-ada", "en", "ltr"));
+    gz_obj_set(ctx, "articles", articles);
+    gz_obj_set_bool(ctx, "is_first_page", true);
+    const char *html = render(f, "author.html", ctx);
+    assert_page_basics(html);
+    assert_non_null(strstr(html, "<h1 class=\"page-heading\">Articles by Ada &lt;W&gt;</h1>"));
+    assert_non_null(strstr(html, "<a href=\"/a/by-ada\">By Ada</a>"));
+
+    struct gz_val *archive = gz_val_obj(&f->arena);
+    gz_obj_set_str(archive, "heading", "Articles from November 2026");
+    gz_obj_set(ctx, "archive", archive);
+    struct gz_val *months = gz_val_list(&f->arena), *m = gz_val_obj(&f->arena);
+    gz_obj_set_str(m, "name", "November 2026");
+    gz_obj_set_str(m, "url", "/2026/11/");
+    gz_obj_set_str(m, "count", "3");
+    gz_obj_set_bool(m, "current", true);
+    gz_list_push(months, m);
+    gz_obj_set(ctx, "months", months);
+    html = render(f, "archive.html", ctx);
+    assert_page_basics(html);
+    assert_non_null(strstr(html, "<h1 class=\"page-heading\">Articles from November 2026</h1>"));
+    assert_non_null(strstr(html, "<a href=\"/2026/11/\" aria-current=\"page\">November 2026</a>"));
+}
+
 static void test_override_dir(void **state)
 {
     struct fixture *f = *state;
@@ -403,7 +519,8 @@ static void test_override_dir(void **state)
     gz_obj_set_str(ctx, "path", "/x&y");
     assert_string_equal(render(f, "404.html", ctx), "[extra]Custom: /x&amp;y");
     /* Templates not overridden are still the default ones. */
-    assert_non_null(strstr(render(f, "sidebar.html", NULL), "New Articles"));
+    assert_non_null(strstr(render(f, "sidebar.html", words_ctx(&f->arena, "en")),
+                           "New Articles"));
 
     const struct gz_asset *js = gz_theme_asset(f->theme, "app.js", 6);
     assert_non_null(js);
@@ -484,6 +601,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_home_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_404_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_words_in_other_languages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_metadata, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_author_and_archive_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_override_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_override_asset_changes_etag, setup,
                                         teardown),
