@@ -11,7 +11,7 @@ zlib1g-dev libcmocka-dev
 python3 curl brotli wrk nginx-light procps slowhttptest
 systemd logrotate openssl groff-base
 clang libclang-rt-14-dev valgrind
-libxml2-utils
+libxml2-utils libxml2-dev
 tidy"
 BROWSER_PKGS="chromium nodejs npm"
 

@@ -30,7 +30,7 @@ static void show(struct gz_admin_req *q, int status, const char *error,
         gz_obj_set_str(ctx, "error", error);
     if (password_error)
         gz_obj_set_str(ctx, "password_error", password_error);
-    gz_admin_render(q, status, "account.html", "Your account", ctx);
+    gz_admin_render(q, status, "account.html", gz_admin_tr(q, "Your account"), ctx);
 }
 
 /* POST /admin/account: display name and e-mail address. */
@@ -41,12 +41,13 @@ static void save_profile(struct gz_admin_req *q)
     char err[200];
     if (gz_user_fields_check(NULL, display ? display : "", email ? email : "", err,
                              sizeof err)) {
-        show(q, 422, err, NULL);
+        show(q, 422, gz_admin_tr(q, err), NULL);
         return;
     }
     struct gz_user u;
     if (q->st->ops->user_get(q->st, q->auth.user.id, &u)) {
-        gz_admin_error(q, 500, "Your account could not be read. Try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "Your account could not be read. Try again."));
         return;
     }
     free(u.display_name);
@@ -58,10 +59,10 @@ static void save_profile(struct gz_admin_req *q)
     int rc = q->st->ops->user_save(q->st, &u);
     gz_user_clear(&u);
     if (rc) {
-        show(q, 500, "Your account could not be saved. Try again.", NULL);
+        show(q, 500, gz_admin_tr(q, "Your account could not be saved. Try again."), NULL);
         return;
     }
-    gz_admin_redirect(q, "/admin/account", "Saved.");
+    gz_admin_redirect(q, "/admin/account", gz_admin_tr(q, "Saved."));
 }
 
 /* Ends every session of the user but this one: all of them go, then this
@@ -91,11 +92,11 @@ static const char *password_problem(struct gz_admin_req *q,
     const char *pw = gz_form_get(&q->form, "password");
     const char *again = gz_form_get(&q->form, "password2");
     if (!gz_password_verify(q->auth.user.pass_hash, now ? now : ""))
-        return "Your current password is not right.";
+        return gz_admin_tr(q, "Your current password is not right.");
     if (!pw || !again || strcmp(pw, again))
-        return "The two new passwords differ.";
+        return gz_admin_tr(q, "The two new passwords differ.");
     if (gz_password_hash(pw, hash))
-        return "The new password must have 8 to 1024 characters.";
+        return gz_admin_tr(q, "The new password must have 8 to 1024 characters.");
     return NULL;
 }
 
@@ -120,12 +121,14 @@ static void change_password(struct gz_admin_req *q)
     if (rc == GZ_OK)
         rc = end_other_sessions(q);
     if (rc) {
-        show(q, 500, NULL, "The password could not be changed. Try again.");
+        show(q, 500, NULL,
+             gz_admin_tr(q, "The password could not be changed. Try again."));
         return;
     }
     gz_info("admin: %s changed their password", q->auth.user.name);
-    gz_admin_redirect(q, "/admin/account",
-                      "Password changed. Your other sessions have been logged out.");
+    gz_admin_redirect(
+        q, "/admin/account",
+        gz_admin_tr(q, "Password changed. Your other sessions have been logged out."));
 }
 
 void gz_admin_account(struct gz_admin_req *q, struct gz_str sub)
@@ -133,7 +136,7 @@ void gz_admin_account(struct gz_admin_req *q, struct gz_str sub)
     int root = sub.len == 0 || (sub.len == 1 && sub.p[0] == '/');
     int password = sub.len == 9 && !memcmp(sub.p, "/password", 9);
     if (!root && !password)
-        gz_admin_error(q, 404, "There is no such admin page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such admin page."));
     else if (!q->is_post)
         show(q, 200, NULL, NULL);
     else if (password)

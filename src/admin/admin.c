@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "admin/i18n.h"
 #include "render/embedded.h"
 #include "render/template.h"
 #include "render/theme.h"
@@ -113,6 +114,8 @@ static void render_page(struct gz_admin_req *q, int status, const char *tpl,
     gz_obj_set_str(ctx, "title", title);
     gz_obj_set_str(ctx, "csrf", q->auth.csrf);
     gz_obj_set_str(ctx, "assets_version", gz_theme_assets_version(site->admin->theme));
+    gz_obj_set(ctx, "t",
+               gz_admin_catalog_values(q->arena, gz_admin_catalog_find(cfg->admin_lang)));
     if (u->id > 0) {
         struct gz_val *uv = gz_val_obj(q->arena);
         gz_obj_set_str(uv, "name", u->display_name[0] ? u->display_name : u->name);
@@ -151,11 +154,11 @@ void gz_admin_render(struct gz_admin_req *q, int status, const char *tpl, const 
 void gz_admin_error(struct gz_admin_req *q, int status, const char *message)
 {
     struct gz_val *ctx = gz_admin_ctx(q);
-    const char *heading = status == 403   ? "Not allowed"
-                          : status == 404 ? "Not found"
-                          : status == 405 ? "Method not allowed"
-                          : status == 413 ? "Too large"
-                                          : "Something is wrong";
+    const char *heading = gz_admin_tr(q, status == 403   ? "Not allowed"
+                                         : status == 404 ? "Not found"
+                                         : status == 405 ? "Method not allowed"
+                                         : status == 413 ? "Too large"
+                                                         : "Something is wrong");
     gz_obj_set_str(ctx, "heading", heading);
     gz_obj_set_str(ctx, "message", message);
     render_page(q, status, "error.html", heading, ctx);
@@ -220,7 +223,7 @@ static void login_form(struct gz_admin_req *q, int status, const char *error,
         gz_obj_set_str(ctx, "error", error);
     gz_obj_set_str(ctx, "name", name ? name : "");
     gz_obj_set_str(ctx, "next", safe_next(next));
-    render_page(q, status, "login.html", "Log in", ctx);
+    render_page(q, status, "login.html", gz_admin_tr(q, "Log in"), ctx);
     q->auth.csrf[0] = 0;
 }
 
@@ -237,7 +240,8 @@ static void do_login(struct gz_admin_req *q)
     struct gz_str cookie = gz_cookie_get(gz_http_header(q->r, H2O_TOKEN_COOKIE), LOGIN_COOKIE);
     if (!sent || cookie.len != 64 || strlen(sent) != 64 ||
         sodium_memcmp(sent, cookie.p, 64) != 0) {
-        login_form(q, 403, "Your form expired. Please try again.", name, next);
+        login_form(q, 403, gz_admin_tr(q, "Your form expired. Please try again."), name,
+                   next);
         return;
     }
     char session[GZ_SECRET_HEX];
@@ -247,9 +251,10 @@ static void do_login(struct gz_admin_req *q)
     int rc = gz_auth_login(q->st, name, password, gz_http_peer_text(q->r, q->arena), now,
                            lifetime, session, &u, &retry);
     if (rc == GZ_EAGAIN) {
-        char *msg = gz_arena_printf(q->arena,
-                                    "Too many failed attempts. Try again in %lld seconds.",
-                                    (long long)retry);
+        char *msg = gz_arena_printf(
+            q->arena,
+            gz_admin_tr(q, "Too many failed attempts. Try again in %lld seconds."),
+            (long long)retry);
         gz_http_add_header(q->r, "retry-after", gz_arena_printf(q->arena, "%lld", (long long)retry));
         login_form(q, 429, msg, name, next);
         return;
@@ -257,7 +262,8 @@ static void do_login(struct gz_admin_req *q)
     if (rc) {
         /* Never say which of the two was wrong. */
         login_form(q, rc == GZ_EINVAL ? 401 : 500,
-                   rc == GZ_EINVAL ? "Wrong user name or password." : "Login failed; try again.",
+                   gz_admin_tr(q, rc == GZ_EINVAL ? "Wrong user name or password."
+                                                  : "Login failed; try again."),
                    name, next);
         return;
     }
@@ -271,12 +277,12 @@ static void do_login(struct gz_admin_req *q)
 static void do_logout(struct gz_admin_req *q)
 {
     if (!q->is_post) {
-        gz_admin_error(q, 405, "Log out with the button.");
+        gz_admin_error(q, 405, gz_admin_tr(q, "Log out with the button."));
         return;
     }
     q->st->ops->session_delete(q->st, q->auth.session_hash);
     set_cookie(q, GZ_SESSION_COOKIE, "", 0, "/");
-    gz_admin_redirect(q, "/admin/login", "You are logged out.");
+    gz_admin_redirect(q, "/admin/login", gz_admin_tr(q, "You are logged out."));
 }
 
 /* The one-time setup: while no administrator exists, whoever holds the key
@@ -286,20 +292,24 @@ static void do_setup(struct gz_admin_req *q)
     struct gz_site *site = q->site;
     int64_t admins = 0;
     if (q->st->ops->user_count_admins(q->st, &admins) || admins > 0 || !site->setup_key[0]) {
-        gz_admin_error(q, 404, "This site already has an administrator. Log in instead.");
+        gz_admin_error(
+            q, 404,
+            gz_admin_tr(q, "This site already has an administrator. Log in instead."));
         return;
     }
     const struct gz_form *f = q->is_post ? &q->form : &q->query;
     const char *key = gz_form_get(f, "key");
     if (!key || strlen(key) != 64 || sodium_memcmp(key, site->setup_key, 64) != 0) {
-        gz_admin_error(q, 403, "This setup link is not valid. Use the one gazette serve "
-                               "printed, or run: gazette user add NAME --role admin");
+        gz_admin_error(q, 403,
+                       gz_admin_tr(q, "This setup link is not valid. Use the one "
+                                      "gazette serve printed, or run: gazette user "
+                                      "add NAME --role admin"));
         return;
     }
     struct gz_val *ctx = gz_admin_ctx(q);
     gz_obj_set_str(ctx, "key", key);
     if (!q->is_post) {
-        render_page(q, 200, "setup.html", "Set up", ctx);
+        render_page(q, 200, "setup.html", gz_admin_tr(q, "Set up"), ctx);
         return;
     }
     const char *name = gz_form_get(f, "name"), *pw = gz_form_get(f, "password"),
@@ -307,11 +317,11 @@ static void do_setup(struct gz_admin_req *q)
     char hash[GZ_PASSWORD_HASH_MAX];
     const char *error = NULL;
     if (!name || !name[0] || strlen(name) > 64 || !gz_utf8_valid(name, strlen(name)))
-        error = "Choose a user name of 1 to 64 characters.";
+        error = gz_admin_tr(q, "Choose a user name of 1 to 64 characters.");
     else if (!pw || !pw2 || strcmp(pw, pw2))
-        error = "The two passwords differ.";
+        error = gz_admin_tr(q, "The two passwords differ.");
     else if (gz_password_hash(pw, hash))
-        error = "The password must have 8 to 1024 characters.";
+        error = gz_admin_tr(q, "The password must have 8 to 1024 characters.");
     if (!error) {
         struct gz_user u = {0}, old;
         int rc = q->st->ops->user_get_by_name(q->st, name, &old);
@@ -328,18 +338,19 @@ static void do_setup(struct gz_admin_req *q)
         rc = q->st->ops->user_save(q->st, &u);
         gz_user_clear(&u);
         if (rc)
-            error = "The administrator could not be saved.";
+            error = gz_admin_tr(q, "The administrator could not be saved.");
     }
     sodium_memzero(hash, sizeof hash);
     if (error) {
         gz_obj_set_str(ctx, "error", error);
         gz_obj_set_str(ctx, "name", name ? name : "");
-        render_page(q, 422, "setup.html", "Set up", ctx);
+        render_page(q, 422, "setup.html", gz_admin_tr(q, "Set up"), ctx);
         return;
     }
     site->setup_key[0] = 0;
     gz_info("admin: first administrator %s created through the setup link", name);
-    gz_admin_redirect(q, "/admin/login", "Administrator created. Log in.");
+    gz_admin_redirect(q, "/admin/login",
+                      gz_admin_tr(q, "Administrator created. Log in."));
 }
 
 /* ---- the dashboard ---- */
@@ -363,7 +374,7 @@ static void dashboard(struct gz_admin_req *q)
     gz_obj_set_int(ctx, "scheduled", count_articles(q, GZ_STATUS_SCHEDULED, 0));
     gz_obj_set_int(ctx, "published", count_articles(q, GZ_STATUS_PUBLISHED, 0));
     gz_obj_set_int(ctx, "trashed", count_articles(q, -1, 1));
-    render_page(q, 200, "dashboard.html", "Dashboard", ctx);
+    render_page(q, 200, "dashboard.html", gz_admin_tr(q, "Dashboard"), ctx);
 }
 
 /* ---- dispatch ---- */
@@ -439,7 +450,8 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
     if (gz_auth_from_request(r, q.st, 0, &q.auth)) {
         gz_auth_clear(&q.auth);
         if (is_post) {
-            gz_admin_error(&q, 403, "Your session has ended. Log in again.");
+            gz_admin_error(&q, 403,
+                           gz_admin_tr(&q, "Your session has ended. Log in again."));
         } else {
             char *next = gz_arena_printf(q.arena, "/admin/login?next=%s",
                                          cookie_escape(q.arena, gz_arena_strndup(
@@ -452,10 +464,13 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
      * multipart upload is checked by its handler (the token is a field of
      * the multipart body). */
     if (is_post && is_urlencoded(r) && !gz_auth_csrf_ok(&q.auth, &q.form)) {
-        gz_admin_error(&q, 403, "This form has expired or did not come from this site. "
-                                "Reload the page and try again.");
+        gz_admin_error(&q, 403,
+                       gz_admin_tr(&q, "This form has expired or did not come from "
+                                       "this site. Reload the page and try again."));
     } else if (is_post && !is_urlencoded(r) && !under(rest, "/media", &sub)) {
-        gz_admin_error(&q, 415, "Forms must be sent as application/x-www-form-urlencoded.");
+        gz_admin_error(
+            &q, 415,
+            gz_admin_tr(&q, "Forms must be sent as application/x-www-form-urlencoded."));
     } else if (rest.len == 0 || lit_eq(rest, "/")) {
         dashboard(&q);
     } else if (lit_eq(rest, "/logout")) {
@@ -473,7 +488,7 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
     } else if (under(rest, "/account", &sub)) {
         gz_admin_account(&q, sub);
     } else {
-        gz_admin_error(&q, 404, "There is no such admin page.");
+        gz_admin_error(&q, 404, gz_admin_tr(&q, "There is no such admin page."));
     }
     gz_auth_clear(&q.auth);
     return GZ_OK;

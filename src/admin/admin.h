@@ -181,6 +181,22 @@ void gz_admin_error(struct gz_admin_req *q, int status, const char *message);
 /* A new empty object for a template context, in the request's arena. */
 struct gz_val *gz_admin_ctx(struct gz_admin_req *q);
 
+/* ---- the admin's language (i18n.c, i18n.h) ----------------------------------------
+ * Messages shown to people are written in English and looked up in the
+ * catalog of the admin's language (setting admin.lang) when shown, like
+ * gettext: the English text is the key (msgid). */
+
+/* msgid in the admin's language; msgid itself when the catalog has none
+ * (or q is NULL). A format string's translation has the same conversions
+ * (the unit tests check), so gz_arena_printf(a, gz_admin_tr(q, "Deleted
+ * %s."), name) is safe. The result lives as long as msgid. */
+const char *gz_admin_tr(const struct gz_admin_req *q, const char *msgid)
+    __attribute__((format_arg(2)));
+/* Marks an English message for the catalogs without translating it, where
+ * no request is at hand (gz_editorial_save's errors): whoever shows it
+ * passes it through gz_admin_tr. Expands to the literal itself. */
+#define GZ_N(msgid) msgid
+
 /* Page handlers, one file each; each answers every method itself (405 for
  * the ones it does not take). sub is the path below its prefix. */
 typedef void (*gz_admin_page_fn)(struct gz_admin_req *q, struct gz_str sub);
@@ -223,6 +239,20 @@ int gz_api_handle(void *site, struct gz_request *r);
 int gz_media_save(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
                   const char *name, const void *bytes, size_t len, struct gz_media *out,
                   char *err, size_t errlen);
+/* gz_media_store's flags: GZ_MEDIA_DRY_RUN checks the bytes and records the
+ * row (for the caller to roll back) but writes no file. */
+#define GZ_MEDIA_DRY_RUN 1u
+/* What gz_media_save does but the permission check, for callers without a
+ * site or a logged-in user (the importer): takes media.dir and
+ * media.max_bytes from cfg, and records the row as user_id's (0: nobody).
+ * *reused (may be NULL) is set to 1 when the same bytes already had a row,
+ * which out then holds. Returns as gz_media_save does, minus GZ_EPERM. A
+ * file written for a row that a transaction later rolls back stays on disk,
+ * unreferenced: names are content hashes, so it is never wrong, only
+ * unused. */
+int gz_media_store(const struct gz_config *cfg, struct gz_store *st, int64_t user_id,
+                   const char *name, const void *bytes, size_t len, unsigned flags,
+                   struct gz_media *out, int *reused, char *err, size_t errlen);
 /* The public URL of a media row: "/media/ab/abcdef...ext", in the arena. */
 char *gz_media_url(struct gz_arena *a, const struct gz_media *m);
 /* Serves /media/... with a year-long immutable cache lifetime. ctx: site. */

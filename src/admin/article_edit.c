@@ -150,12 +150,12 @@ static int form_status(const struct edit_form *ef, struct gz_article *a, char *e
     int64_t when = 0, now = time(NULL);
     if (parse_status_name(ef->status, &a->status)) {
         snprintf(err, errlen,
-                 "Choose a status: draft, published, scheduled or unpublished.");
+                 GZ_N("Choose a status: draft, published, scheduled or unpublished."));
         return GZ_EINVAL;
     }
     if (ef->publish_at && ef->publish_at[0] && parse_datetime(ef->publish_at, &when)) {
         snprintf(err, errlen,
-                 "The publication time must look like 2026-12-31T09:30 (UTC).");
+                 GZ_N("The publication time must look like 2026-12-31T09:30 (UTC)."));
         return GZ_EINVAL;
     }
     if (a->status == GZ_STATUS_SCHEDULED)
@@ -191,15 +191,15 @@ static int read_form(struct gz_admin_req *q, int64_t id, const char *current_sta
     const char *author = gz_form_get(f, "author");
     if (author && author[0] && q->auth.user.role >= GZ_ROLE_EDITOR &&
         gz_parse_i64(author, strlen(author), 1, INT64_MAX, &a->author_id)) {
-        snprintf(err, errlen, "Unknown author.");
+        snprintf(err, errlen, GZ_N("Unknown author."));
         return GZ_EINVAL;
     }
     if (has_nul(f)) {
-        snprintf(err, errlen, "The form holds a NUL character.");
+        snprintf(err, errlen, GZ_N("The form holds a NUL character."));
         return GZ_EINVAL;
     }
     if (split_tags(ef->tags, a)) {
-        snprintf(err, errlen, "Too many tags.");
+        snprintf(err, errlen, GZ_N("Too many tags."));
         return GZ_EINVAL;
     }
     return form_status(ef, a, err, errlen);
@@ -237,8 +237,8 @@ static struct gz_val *status_options(struct gz_admin_req *q, const char *current
 {
     static const char *const values[] = {"draft", "published", "scheduled",
                                          "unpublished"};
-    static const char *const labels[] = {"Draft", "Published", "Scheduled",
-                                         "Unpublished"};
+    static const char *const labels[] = {GZ_N("Draft"), GZ_N("Published"),
+                                         GZ_N("Scheduled"), GZ_N("Unpublished")};
     const struct gz_user *u = &q->auth.user;
     int publish = u->role != GZ_ROLE_CONTRIBUTOR &&
                   gz_can(u, GZ_ACT_ARTICLE_PUBLISH, stored && stored->id ? stored : NULL);
@@ -246,7 +246,7 @@ static struct gz_val *status_options(struct gz_admin_req *q, const char *current
     for (size_t i = 0; i < GZ_COUNTOF(values); i++) {
         struct gz_val *o = gz_val_obj(q->arena);
         gz_obj_set_str(o, "value", values[i]);
-        gz_obj_set_str(o, "label", labels[i]);
+        gz_obj_set_str(o, "label", gz_admin_tr(q, labels[i]));
         gz_obj_set_bool(o, "selected", current && !strcmp(current, values[i]));
         gz_obj_set_bool(o, "disabled", i > 0 && !publish);
         gz_list_push(list, o);
@@ -361,6 +361,7 @@ static void article_fields(struct gz_admin_req *q, struct gz_val *ctx,
     gz_obj_set_str(ctx, "slug", gz_arena_strdup(ar, a->slug ? a->slug : ""));
     gz_obj_set_str(ctx, "summary", gz_arena_strdup(ar, a->summary ? a->summary : ""));
     gz_obj_set_str(ctx, "body", gz_arena_strdup(ar, a->body_src ? a->body_src : ""));
+    gz_obj_set_bool(ctx, "html_format", a->body_format == GZ_FORMAT_HTML);
     gz_obj_set_str(ctx, "image", gz_arena_strdup(ar, a->image ? a->image : ""));
     gz_obj_set_str(ctx, "tags", joined_tags(ar, a));
     const char *lang = a->lang && a->lang[0] ? a->lang : gz_site_cfg(q->site)->site_lang;
@@ -413,23 +414,28 @@ static void render_editor(struct gz_admin_req *q, int status, const struct edito
     if (v->preview_html)
         gz_obj_set_str(ctx, "preview_html", v->preview_html);
     gz_admin_render(q, status, "editor.html",
-                    v->stored->id ? "Edit article" : "Write an article", ctx);
+                    gz_admin_tr(q, v->stored->id ? "Edit article" : "Write an article"),
+                    ctx);
 }
 
 /* ---- preview ---- */
 
-/* The body as the site renders it (gz_content_prepare), in the arena; NULL
- * with a reason when it cannot be rendered. */
-static const char *render_body(struct gz_admin_req *q, const char *body, const char **why)
+/* The body (in format, GZ_FORMAT_*) as the site renders it
+ * (gz_content_prepare), in the arena; NULL with a reason when it cannot be
+ * rendered. */
+static const char *render_body(struct gz_admin_req *q, const char *body, int format,
+                               const char **why)
 {
     struct gz_article tmp = {.title = gz_xstrdup("preview"),
-                             .body_src = gz_xstrdup(body ? body : "")};
+                             .body_src = gz_xstrdup(body ? body : ""),
+                             .body_format = format};
     int rc = gz_content_prepare(&tmp, (size_t)gz_site_cfg(q->site)->teaser_words);
     const char *html = NULL;
     if (rc == GZ_OK)
         html = gz_arena_strdup(q->arena, tmp.body_html);
     else
-        *why = rc == GZ_EINVAL ? "The text is not valid UTF-8." : "The text is too long.";
+        *why = gz_admin_tr(q, rc == GZ_EINVAL ? "The text is not valid UTF-8."
+                                              : "The text is too long.");
     gz_article_clear(&tmp);
     return html;
 }
@@ -441,7 +447,12 @@ void gz_admin_article_preview(struct gz_admin_req *q)
         gz_http_send_error(q->r, 422, "Unprocessable Content");
         return;
     }
-    const char *html = render_body(q, gz_form_get(&q->form, "body"), &why);
+    /* editor.js sends format=html for an imported HTML article */
+    const char *format = gz_form_get(&q->form, "format");
+    const char *html = render_body(q, gz_form_get(&q->form, "body"),
+                                   format && !strcmp(format, "html") ? GZ_FORMAT_HTML
+                                                                     : GZ_FORMAT_MARKDOWN,
+                                   &why);
     gz_http_add_header(q->r, "cache-control", "no-store");
     if (!html) {
         gz_http_send(q->r, 422, "Unprocessable Content", "text/plain; charset=utf-8", why,
@@ -459,13 +470,13 @@ static const char *saved_message(struct gz_admin_req *q, const struct gz_article
     switch (a->status) {
     case GZ_STATUS_PUBLISHED:
         return a->published_at > now
-                   ? gz_arena_printf(q->arena, "Scheduled for %s.",
+                   ? gz_arena_printf(q->arena, gz_admin_tr(q, "Scheduled for %s."),
                                      gz_admin_time_text(q->arena, a->published_at))
-                   : "Published.";
+                   : gz_admin_tr(q, "Published.");
     case GZ_STATUS_UNPUBLISHED:
-        return "Saved; the article is off the site.";
+        return gz_admin_tr(q, "Saved; the article is off the site.");
     default:
-        return "Saved as a draft.";
+        return gz_admin_tr(q, "Saved as a draft.");
     }
 }
 
@@ -479,11 +490,12 @@ static void editor_post(struct gz_admin_req *q, struct gz_article *stored)
             ? gz_admin_status_name(stored->status, stored->published_at, time(NULL))
             : "draft";
     int rc = read_form(q, stored->id, current, &a, &ef, err, sizeof err);
+    a.body_format = stored->body_format; /* an imported HTML body stays HTML */
     struct editor_view v = {&a,   stored, ef.status, ef.publish_at ? ef.publish_at : "",
                             NULL, NULL};
     if (rc == GZ_OK && ef.action && !strcmp(ef.action, "preview")) {
         const char *why = "";
-        v.preview_html = render_body(q, a.body_src, &why);
+        v.preview_html = render_body(q, a.body_src, a.body_format, &why);
         v.error = v.preview_html ? NULL : why;
         render_editor(q, 200, &v);
     } else if (rc == GZ_OK && (rc = gz_editorial_save(q->site, q->st, &q->auth.user, &a,
@@ -492,8 +504,8 @@ static void editor_post(struct gz_admin_req *q, struct gz_article *stored)
             q, gz_arena_printf(q->arena, "/admin/articles/%lld", (long long)a.id),
             saved_message(q, &a));
     } else {
-        v.error =
-            gz_arena_strdup(q->arena, err[0] ? err : "The article could not be saved.");
+        v.error = gz_arena_strdup(
+            q->arena, gz_admin_tr(q, err[0] ? err : "The article could not be saved."));
         render_editor(q, rc == GZ_EINVAL ? 422 : gz_admin_editorial_status(rc), &v);
     }
     gz_article_clear(&a);
@@ -506,7 +518,7 @@ void gz_admin_article_editor(struct gz_admin_req *q, int64_t id)
         return;
     if (id > 0 ? !gz_can(&q->auth.user, GZ_ACT_ARTICLE_EDIT, &stored)
                : !gz_can(&q->auth.user, GZ_ACT_ARTICLE_CREATE, NULL)) {
-        gz_admin_error(q, 403, "You may not edit this article.");
+        gz_admin_error(q, 403, gz_admin_tr(q, "You may not edit this article."));
     } else if (q->is_post) {
         editor_post(q, &stored);
     } else {
@@ -571,16 +583,17 @@ static void autosave(struct gz_admin_req *q, const struct gz_article *stored)
     struct edit_form ef = {0};
     char err[ERR_MAX] = "";
     int rc = read_form(q, stored->id, "draft", &a, &ef, err, sizeof err);
+    a.body_format = stored->body_format;
     a.status = GZ_STATUS_DRAFT;
     a.published_at = stored->published_at;
     if (rc != GZ_OK) {
-        autosave_error(q, 422, err);
+        autosave_error(q, 422, gz_admin_tr(q, err));
     } else if (!a.title || !a.title[0] || (stored->id && unchanged(&a, stored))) {
         gz_http_add_header(q->r, "cache-control", "no-store");
         gz_http_send(q->r, 204, "No Content", "text/plain", "", 0);
     } else if ((rc = gz_editorial_save(q->site, q->st, &q->auth.user, &a, err,
                                        sizeof err))) {
-        autosave_error(q, gz_admin_editorial_status(rc), err);
+        autosave_error(q, gz_admin_editorial_status(rc), gz_admin_tr(q, err));
     } else {
         autosave_send(q, &a);
     }
@@ -592,11 +605,13 @@ void gz_admin_article_autosave(struct gz_admin_req *q, int64_t id)
     struct gz_article stored = {0};
     int rc = id > 0 ? q->st->ops->article_get(q->st, id, &stored) : GZ_OK;
     if (rc == GZ_ENOTFOUND)
-        autosave_error(q, 404, "There is no such article.");
+        autosave_error(q, 404, gz_admin_tr(q, "There is no such article."));
     else if (rc != GZ_OK)
-        autosave_error(q, 500, "The article could not be read.");
+        autosave_error(q, 500, gz_admin_tr(q, "The article could not be read."));
     else if (id > 0 && (stored.status != GZ_STATUS_DRAFT || stored.deleted_at))
-        autosave_error(q, 409, "Autosave keeps drafts only; use Save for this article.");
+        autosave_error(
+            q, 409,
+            gz_admin_tr(q, "Autosave keeps drafts only; use Save for this article."));
     else
         autosave(q, &stored);
     gz_article_clear(&stored);

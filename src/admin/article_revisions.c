@@ -50,9 +50,10 @@ static struct gz_val *revision_value(struct gz_admin_req *q, const struct gz_rev
     gz_obj_set_str(o, "when", gz_admin_time_text(ar, r->created_at));
     gz_obj_set_str(o, "user",
                    r->user_name[0] ? gz_arena_strdup(ar, r->user_name)
-                                   : (r->user_id ? "(deleted user)" : "(command line)"));
+                                   : gz_admin_tr(q, r->user_id ? "(deleted user)"
+                                                               : "(command line)"));
     gz_obj_set_str(o, "title", gz_arena_strdup(ar, r->title));
-    gz_obj_set_str(o, "status", revision_status(r));
+    gz_obj_set_str(o, "status", gz_admin_tr(q, revision_status(r)));
     gz_obj_set_str(o, "url",
                    gz_arena_printf(ar, "/admin/articles/%lld/revisions/%lld",
                                    (long long)r->article_id, (long long)r->id));
@@ -63,7 +64,8 @@ static void list_page(struct gz_admin_req *q, const struct gz_article *a)
 {
     struct gz_revision_list revs;
     if (q->st->ops->revision_list(q->st, a->id, &revs)) {
-        gz_admin_error(q, 500, "The revisions could not be read; try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The revisions could not be read; try again."));
         return;
     }
     struct gz_val *ctx = article_head(q, a), *list = gz_val_list(q->arena);
@@ -75,7 +77,7 @@ static void list_page(struct gz_admin_req *q, const struct gz_article *a)
     gz_obj_set(ctx, "revisions", list);
     gz_obj_set_bool(ctx, "has_revisions", revs.len > 0);
     gz_revision_list_clear(&revs);
-    gz_admin_render(q, 200, "revisions.html", "Revisions", ctx);
+    gz_admin_render(q, 200, "revisions.html", gz_admin_tr(q, "Revisions"), ctx);
 }
 
 /* ---- one revision against the current article ---- */
@@ -107,13 +109,13 @@ static void field_diff(struct gz_admin_req *q, struct gz_val *fields, const char
         rc = gz_diff_html(&d, DIFF_CONTEXT, &html);
     if (rc == GZ_OK && html.len) {
         struct gz_val *o = gz_val_obj(q->arena);
-        gz_obj_set_str(o, "label", label);
+        gz_obj_set_str(o, "label", gz_admin_tr(q, label));
         gz_obj_set_str(o, "html", gz_arena_strndup(q->arena, html.p, html.len));
         gz_list_push(fields, o);
     } else if (rc != GZ_OK) {
         struct gz_val *o = gz_val_obj(q->arena);
-        gz_obj_set_str(o, "label", label);
-        gz_obj_set_str(o, "too_big", "This text is too long to compare.");
+        gz_obj_set_str(o, "label", gz_admin_tr(q, label));
+        gz_obj_set_str(o, "too_big", gz_admin_tr(q, "This text is too long to compare."));
         gz_list_push(fields, o);
     }
     gz_diff_free(&d);
@@ -125,14 +127,14 @@ static void diff_page(struct gz_admin_req *q, const struct gz_article *a,
 {
     struct gz_val *ctx = article_head(q, a), *fields = gz_val_list(q->arena);
     const char *now_status = gz_admin_status_name(a->status, a->published_at, time(NULL));
-    field_diff(q, fields, "Title", r->title, a->title);
-    field_diff(q, fields, "Slug", r->slug, a->slug);
-    field_diff(q, fields, "Summary", r->summary, a->summary);
-    field_diff(q, fields, "Tags", r->tags, tags_lines(q->arena, a));
-    field_diff(q, fields, "Language", r->lang, a->lang);
-    field_diff(q, fields, "Featured image", r->image, a->image);
-    field_diff(q, fields, "Status", revision_status(r), now_status);
-    field_diff(q, fields, "Text", r->body_src, a->body_src);
+    field_diff(q, fields, GZ_N("Title"), r->title, a->title);
+    field_diff(q, fields, GZ_N("Slug"), r->slug, a->slug);
+    field_diff(q, fields, GZ_N("Summary"), r->summary, a->summary);
+    field_diff(q, fields, GZ_N("Tags"), r->tags, tags_lines(q->arena, a));
+    field_diff(q, fields, GZ_N("Language"), r->lang, a->lang);
+    field_diff(q, fields, GZ_N("Featured image"), r->image, a->image);
+    field_diff(q, fields, GZ_N("Status"), revision_status(r), now_status);
+    field_diff(q, fields, GZ_N("Text"), r->body_src, a->body_src);
     gz_obj_set(ctx, "revision", revision_value(q, r));
     gz_obj_set(ctx, "fields", fields);
     gz_obj_set_bool(ctx, "same", fields->u.list.len == 0);
@@ -140,7 +142,7 @@ static void diff_page(struct gz_admin_req *q, const struct gz_article *a,
                    gz_arena_printf(q->arena,
                                    "/admin/articles/%lld/revisions/%lld/restore",
                                    (long long)a->id, (long long)r->id));
-    gz_admin_render(q, 200, "revision.html", "Revision", ctx);
+    gz_admin_render(q, 200, "revision.html", gz_admin_tr(q, "Revision"), ctx);
 }
 
 /* ---- restore ---- */
@@ -192,14 +194,15 @@ static void restore(struct gz_admin_req *q, struct gz_article *a,
     char err[512] = "";
     int rc = gz_editorial_save(q->site, q->st, &q->auth.user, a, err, sizeof err);
     if (rc != GZ_OK) {
-        gz_admin_error(q, gz_admin_editorial_status(rc),
-                       err[0] ? err : "The revision could not be restored.");
+        gz_admin_error(
+            q, gz_admin_editorial_status(rc),
+            gz_admin_tr(q, err[0] ? err : "The revision could not be restored."));
         return;
     }
-    gz_admin_redirect(q,
-                      gz_arena_printf(q->arena, "/admin/articles/%lld", (long long)a->id),
-                      gz_arena_printf(q->arena, "Restored the revision of %s.",
-                                      gz_admin_time_text(q->arena, r->created_at)));
+    gz_admin_redirect(
+        q, gz_arena_printf(q->arena, "/admin/articles/%lld", (long long)a->id),
+        gz_arena_printf(q->arena, gz_admin_tr(q, "Restored the revision of %s."),
+                        gz_admin_time_text(q->arena, r->created_at)));
 }
 
 /* ---- dispatch ---- */
@@ -214,13 +217,14 @@ static void one_revision(struct gz_admin_req *q, struct gz_article *a, struct gz
     int is_restore = sub.len - n == 8 && !memcmp(sub.p + n, "/restore", 8);
     if (gz_parse_i64(sub.p + 1, n - 1, 1, INT64_MAX, &rid) ||
         (n < sub.len && !is_restore)) {
-        gz_admin_error(q, 404, "There is no such revision.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such revision."));
         return;
     }
     if (is_restore != q->is_post) {
         gz_http_add_header(q->r, "allow", is_restore ? "POST" : "GET, HEAD");
         gz_admin_error(q, 405,
-                       is_restore ? "Restore with the button." : "Nothing to post here.");
+                       gz_admin_tr(q, is_restore ? "Restore with the button."
+                                                 : "Nothing to post here."));
         return;
     }
     struct gz_revision r;
@@ -228,9 +232,11 @@ static void one_revision(struct gz_admin_req *q, struct gz_article *a, struct gz
     if (rc == GZ_OK && r.article_id != a->id)
         rc = GZ_ENOTFOUND; /* another article's revision */
     if (rc)
-        gz_admin_error(q, rc == GZ_ENOTFOUND ? 404 : 500,
-                       rc == GZ_ENOTFOUND ? "There is no such revision."
-                                          : "The revision could not be read; try again.");
+        gz_admin_error(
+            q, rc == GZ_ENOTFOUND ? 404 : 500,
+            gz_admin_tr(q, rc == GZ_ENOTFOUND
+                               ? "There is no such revision."
+                               : "The revision could not be read; try again."));
     else if (is_restore)
         restore(q, a, &r);
     else
@@ -244,10 +250,11 @@ void gz_admin_article_revisions(struct gz_admin_req *q, int64_t id, struct gz_st
     if (gz_admin_article_load(q, id, &a))
         return;
     if (!may_read(&q->auth.user, &a)) {
-        gz_admin_error(q, 403, "You may not see this article's revisions.");
+        gz_admin_error(q, 403,
+                       gz_admin_tr(q, "You may not see this article's revisions."));
     } else if (sub.len == 0 || (sub.len == 1 && sub.p[0] == '/')) {
         if (q->is_post)
-            gz_admin_error(q, 405, "Nothing to post here.");
+            gz_admin_error(q, 405, gz_admin_tr(q, "Nothing to post here."));
         else
             list_page(q, &a);
     } else {

@@ -29,13 +29,13 @@ const char *gz_admin_status_name(enum gz_status status, int64_t published_at, in
 {
     switch (status) {
     case GZ_STATUS_PUBLISHED:
-        return published_at > now ? "scheduled" : "published";
+        return published_at > now ? GZ_N("scheduled") : GZ_N("published");
     case GZ_STATUS_SCHEDULED:
-        return "scheduled";
+        return GZ_N("scheduled");
     case GZ_STATUS_UNPUBLISHED:
-        return "unpublished";
+        return GZ_N("unpublished");
     default:
-        return "draft";
+        return GZ_N("draft");
     }
 }
 
@@ -68,9 +68,10 @@ int gz_admin_article_load(struct gz_admin_req *q, int64_t id, struct gz_article 
 {
     int rc = q->st->ops->article_get(q->st, id, out);
     if (rc == GZ_ENOTFOUND)
-        gz_admin_error(q, 404, "There is no such article.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such article."));
     else if (rc)
-        gz_admin_error(q, 500, "The article could not be read; try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The article could not be read; try again."));
     return rc;
 }
 
@@ -229,8 +230,9 @@ static struct gz_val *row_value(struct gz_admin_req *q, const struct gz_article_
     gz_obj_set_str(o, "slug", gz_arena_strdup(ar, row->slug));
     gz_obj_set_str(o, "lang", gz_arena_strdup(ar, row->lang));
     gz_obj_set_str(o, "author", gz_arena_strdup(ar, row->author_name));
-    gz_obj_set_str(o, "status",
-                   gz_admin_status_name(row->status, row->published_at, now));
+    const char *status = gz_admin_status_name(row->status, row->published_at, now);
+    gz_obj_set_str(o, "status", status);
+    gz_obj_set_str(o, "status_label", gz_admin_tr(q, status));
     gz_obj_set_str(o, "updated", gz_admin_time_text(ar, row->updated_at));
     gz_obj_set_str(o, "published", gz_admin_time_text(ar, row->published_at));
     gz_obj_set_str(o, "deleted", gz_admin_time_text(ar, row->deleted_at));
@@ -241,12 +243,14 @@ static struct gz_val *row_value(struct gz_admin_req *q, const struct gz_article_
     return o;
 }
 
-static struct gz_val *status_options(struct gz_arena *ar, const char *current)
+static struct gz_val *status_options(struct gz_admin_req *q, const char *current)
 {
+    struct gz_arena *ar = q->arena;
     struct gz_val *list = gz_val_list(ar);
     for (size_t i = 0; i < GZ_COUNTOF(status_names); i++) {
         struct gz_val *o = gz_val_obj(ar);
         gz_obj_set_str(o, "value", status_names[i]);
+        gz_obj_set_str(o, "label", gz_admin_tr(q, status_names[i]));
         gz_obj_set_bool(o, "selected", current && !strcmp(current, status_names[i]));
         gz_list_push(list, o);
     }
@@ -290,7 +294,7 @@ static void pager(struct gz_admin_req *q, struct gz_val *ctx, const struct list_
 static void list_filters(struct gz_admin_req *q, struct gz_val *ctx,
                          const struct list_args *l)
 {
-    gz_obj_set(ctx, "statuses", status_options(q->arena, l->status));
+    gz_obj_set(ctx, "statuses", status_options(q, l->status));
     author_options(q, ctx, l->author);
     gz_obj_set_str(ctx, "q", l->q);
     gz_obj_set_str(ctx, "tag", l->tag);
@@ -307,7 +311,8 @@ static void list_page(struct gz_admin_req *q)
     struct gz_article_rows rows;
     int64_t total = 0;
     if (q->st->ops->article_list(q->st, &l.f, &rows, &total)) {
-        gz_admin_error(q, 500, "The articles could not be read; try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The articles could not be read; try again."));
         return;
     }
     struct gz_val *ctx = gz_admin_ctx(q), *list = gz_val_list(q->arena);
@@ -323,14 +328,15 @@ static void list_page(struct gz_admin_req *q)
     gz_obj_set_str(ctx, "back", list_url(q, &l, l.page));
     list_filters(q, ctx, &l);
     pager(q, ctx, &l, total);
-    gz_admin_render(q, 200, "articles.html", l.f.trash ? "Trash" : "Articles", ctx);
+    gz_admin_render(q, 200, "articles.html",
+                    gz_admin_tr(q, l.f.trash ? "Trash" : "Articles"), ctx);
 }
 
 /* ---- trash ---- */
 
-static const char *trash_message(int trash)
+static const char *trash_message(struct gz_admin_req *q, int trash)
 {
-    return trash ? "Moved to the trash." : "Restored from the trash.";
+    return gz_admin_tr(q, trash ? "Moved to the trash." : "Restored from the trash.");
 }
 
 static void trash_one(struct gz_admin_req *q, int64_t id, int trash)
@@ -338,13 +344,15 @@ static void trash_one(struct gz_admin_req *q, int64_t id, int trash)
     int rc = gz_editorial_trash(q->site, q->st, &q->auth.user, id, trash);
     if (rc == GZ_OK) {
         gz_admin_redirect(q, safe_back(gz_form_get(&q->form, "back")),
-                          trash_message(trash));
+                          trash_message(q, trash));
         return;
     }
-    gz_admin_error(q, gz_admin_editorial_status(rc),
-                   rc == GZ_EPERM ? "You may not move this article to or from the trash."
-                   : rc == GZ_ENOTFOUND ? "There is no such article."
-                                        : "The article could not be changed; try again.");
+    gz_admin_error(
+        q, gz_admin_editorial_status(rc),
+        gz_admin_tr(
+            q, rc == GZ_EPERM ? "You may not move this article to or from the trash."
+               : rc == GZ_ENOTFOUND ? "There is no such article."
+                                    : "The article could not be changed; try again."));
 }
 
 /* Deleting for good is for editors, and only from the trash: a live page
@@ -352,7 +360,8 @@ static void trash_one(struct gz_admin_req *q, int64_t id, int trash)
 static void purge(struct gz_admin_req *q, int64_t id)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_TRASH_EMPTY, NULL)) {
-        gz_admin_error(q, 403, "Only editors may delete articles for good.");
+        gz_admin_error(q, 403,
+                       gz_admin_tr(q, "Only editors may delete articles for good."));
         return;
     }
     if (id > 0) {
@@ -362,18 +371,20 @@ static void purge(struct gz_admin_req *q, int64_t id)
         int64_t deleted = a.deleted_at;
         gz_article_clear(&a);
         if (!deleted) {
-            gz_admin_error(q, 409, "Move the article to the trash first.");
+            gz_admin_error(q, 409,
+                           gz_admin_tr(q, "Move the article to the trash first."));
             return;
         }
     }
     if (q->st->ops->article_purge(q->st, id)) {
-        gz_admin_error(q, 500, "The trash could not be emptied; try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The trash could not be emptied; try again."));
         return;
     }
     gz_info("admin: %s deleted %s for good", q->auth.user.name,
             id ? gz_arena_printf(q->arena, "article %lld", (long long)id) : "the trash");
     gz_admin_redirect(q, "/admin/articles?trash=1",
-                      id ? "Deleted for good." : "The trash is empty.");
+                      gz_admin_tr(q, id ? "Deleted for good." : "The trash is empty."));
 }
 
 /* ---- bulk actions ---- */
@@ -428,20 +439,44 @@ static int bulk_one(struct gz_admin_req *q, enum bulk_action act, int64_t id, in
     return GZ_EINVAL;
 }
 
+/* What a bulk action did: one message per action and number (1, or any
+ * other), so that each language can word it whole. */
+static char *bulk_done(struct gz_admin_req *q, enum bulk_action act, size_t n)
+{
+    struct gz_arena *a = q->arena;
+    switch (act) {
+    case BULK_PUBLISH:
+        return n == 1 ? gz_arena_printf(a, gz_admin_tr(q, "%zu article published."), n)
+                      : gz_arena_printf(a, gz_admin_tr(q, "%zu articles published."), n);
+    case BULK_UNPUBLISH:
+        return n == 1
+                   ? gz_arena_printf(a, gz_admin_tr(q, "%zu article unpublished."), n)
+                   : gz_arena_printf(a, gz_admin_tr(q, "%zu articles unpublished."), n);
+    case BULK_TRASH:
+        return n == 1 ? gz_arena_printf(
+                            a, gz_admin_tr(q, "%zu article moved to the trash."), n)
+                      : gz_arena_printf(
+                            a, gz_admin_tr(q, "%zu articles moved to the trash."), n);
+    case BULK_RESTORE:
+        break;
+    }
+    return n == 1 ? gz_arena_printf(a, gz_admin_tr(q, "%zu article restored."), n)
+                  : gz_arena_printf(a, gz_admin_tr(q, "%zu articles restored."), n);
+}
+
 static void bulk(struct gz_admin_req *q)
 {
-    static const char *const done_words[] = {"published", "unpublished",
-                                             "moved to the trash", "restored"};
     enum bulk_action act;
     size_t n = gz_form_count(&q->form, "id");
     if (parse_bulk(gz_form_get(&q->form, "action"), &act)) {
-        gz_admin_error(q, 422, "Choose what to do with the selected articles.");
+        gz_admin_error(q, 422,
+                       gz_admin_tr(q, "Choose what to do with the selected articles."));
         return;
     }
     if (n == 0 || n > BULK_MAX) {
         gz_admin_error(q, 422,
-                       n ? "Too many articles at once; select fewer."
-                         : "Select at least one article.");
+                       gz_admin_tr(q, n ? "Too many articles at once; select fewer."
+                                        : "Select at least one article."));
         return;
     }
     size_t done = 0, refused = 0, skipped = 0;
@@ -456,13 +491,17 @@ static void bulk(struct gz_admin_req *q)
         refused += rc == GZ_EPERM;
         skipped += rc != GZ_OK && rc != GZ_EPERM;
     }
-    char *msg = gz_arena_printf(q->arena, "%zu article%s %s.", done, done == 1 ? "" : "s",
-                                done_words[act]);
+    char *msg = bulk_done(q, act, done);
     if (refused)
-        msg = gz_arena_printf(q->arena, "%s %zu not allowed.", msg, refused);
+        msg = gz_arena_printf(
+            q->arena, "%s %s", msg,
+            gz_arena_printf(q->arena, gz_admin_tr(q, "%zu not allowed."), refused));
     if (skipped)
-        msg = gz_arena_printf(q->arena, "%s %zu skipped (nothing to do or not found).",
-                              msg, skipped);
+        msg = gz_arena_printf(
+            q->arena, "%s %s", msg,
+            gz_arena_printf(q->arena,
+                            gz_admin_tr(q, "%zu skipped (nothing to do or not found)."),
+                            skipped));
     gz_admin_redirect(q, safe_back(gz_form_get(&q->form, "back")), msg);
 }
 
@@ -516,7 +555,7 @@ static int want_post(struct gz_admin_req *q)
     if (q->is_post)
         return 1;
     gz_http_add_header(q->r, "allow", "POST");
-    gz_admin_error(q, 405, "This address takes a form (POST) only.");
+    gz_admin_error(q, 405, gz_admin_tr(q, "This address takes a form (POST) only."));
     return 0;
 }
 
@@ -525,7 +564,7 @@ static int want_get(struct gz_admin_req *q)
     if (!q->is_post)
         return 1;
     gz_http_add_header(q->r, "allow", "GET, HEAD");
-    gz_admin_error(q, 405, "This page cannot take a form.");
+    gz_admin_error(q, 405, gz_admin_tr(q, "This page cannot take a form."));
     return 0;
 }
 
@@ -537,7 +576,7 @@ static void article_route(struct gz_admin_req *q, int64_t id, struct gz_str rest
         if (id > 0)
             gz_admin_article_editor(q, id);
         else
-            gz_admin_error(q, 404, "There is no such article.");
+            gz_admin_error(q, 404, gz_admin_tr(q, "There is no such article."));
     } else if (lit_eq(rest, "/autosave")) {
         if (want_post(q))
             gz_admin_article_autosave(q, id);
@@ -555,7 +594,7 @@ static void article_route(struct gz_admin_req *q, int64_t id, struct gz_str rest
         sub = (struct gz_str){rest.p + 10, rest.len - 10};
         gz_admin_article_revisions(q, id, sub);
     } else {
-        gz_admin_error(q, 404, "There is no such page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such page."));
     }
 }
 
@@ -583,6 +622,6 @@ void gz_admin_articles(struct gz_admin_req *q, struct gz_str sub)
     } else if (split_id(sub, &id, &rest)) {
         article_route(q, id, rest);
     } else {
-        gz_admin_error(q, 404, "There is no such page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such page."));
     }
 }

@@ -16,7 +16,7 @@
 _Static_assert(crypto_pwhash_STRBYTES <= GZ_PASSWORD_HASH_MAX, "password hash size");
 
 /* argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1):
- * about 30 ms here, so a login costs an event loop little, and guessing
+ * about 40 ms here, so a login costs an event loop little, and guessing
  * costs an attacker 19 MiB and two passes per try (decision 0009). */
 #define PW_OPSLIMIT 2
 #define PW_MEMLIMIT (19u << 20)

@@ -98,7 +98,7 @@ static int check_input(const struct gz_article *a, char *err, size_t errlen)
                     BODY_MAX);
     if (!lang_ok(a->lang))
         return fail(GZ_EINVAL, err, errlen,
-                    "The language must be a language tag such as en, fa or pt-BR.");
+                    GZ_N("The language must be a language tag such as en, fa or pt-BR."));
     if (a->slug && a->slug[0] && !gz_slug_valid(a->slug, strlen(a->slug)))
         return fail(GZ_EINVAL, err, errlen,
                     "The slug may not contain spaces, '/', '?', '#' or '%%', nor start "
@@ -106,11 +106,13 @@ static int check_input(const struct gz_article *a, char *err, size_t errlen)
     if (a->image && a->image[0] &&
         (too_long(a->image, IMAGE_MAX) || has_control(a->image) ||
          !gz_url_is_safe(a->image, strlen(a->image))))
-        return fail(GZ_EINVAL, err, errlen,
-                    "The featured image must be an http(s) address or a path such as "
-                    "/media/...");
+        return fail(
+            GZ_EINVAL, err, errlen,
+            GZ_N("The featured image must be an http(s) address or a path such as "
+                 "/media/..."));
     if (a->published_at < 0 || a->published_at > TIME_MAX)
-        return fail(GZ_EINVAL, err, errlen, "The publication date is out of range.");
+        return fail(GZ_EINVAL, err, errlen,
+                    GZ_N("The publication date is out of range."));
     return tags_ok(a, err, errlen);
 }
 
@@ -121,8 +123,9 @@ static int normalize_status(struct gz_article *a, int64_t now, char *err, size_t
     switch (a->status) {
     case GZ_STATUS_SCHEDULED:
         if (a->published_at <= now)
-            return fail(GZ_EINVAL, err, errlen,
-                        "To schedule an article, give a publication time in the future.");
+            return fail(
+                GZ_EINVAL, err, errlen,
+                GZ_N("To schedule an article, give a publication time in the future."));
         a->status = GZ_STATUS_PUBLISHED;
         return GZ_OK;
     case GZ_STATUS_DRAFT:
@@ -130,7 +133,7 @@ static int normalize_status(struct gz_article *a, int64_t now, char *err, size_t
     case GZ_STATUS_UNPUBLISHED:
         return GZ_OK;
     }
-    return fail(GZ_EINVAL, err, errlen, "Unknown status.");
+    return fail(GZ_EINVAL, err, errlen, GZ_N("Unknown status."));
 }
 
 static int is_live(enum gz_status s)
@@ -156,7 +159,7 @@ static int check_slug(struct gz_store *st, const struct gz_article *a, char *err
                     "Another article already has the slug \"%s\". Choose another one, "
                     "or leave the slug empty to make one from the title.",
                     a->slug);
-    return fail(rc, err, errlen, "The store could not be read; try again.");
+    return fail(rc, err, errlen, GZ_N("The store could not be read; try again."));
 }
 
 /* Who writes it and whether they may: an update against the stored row. */
@@ -166,16 +169,17 @@ static int allow_update(const struct gz_user *u, struct gz_article *a,
 {
     if (old->deleted_at)
         return fail(GZ_EINVAL, err, errlen,
-                    "This article is in the trash. Restore it before editing it.");
+                    GZ_N("This article is in the trash. Restore it before editing it."));
     if (!gz_can(u, GZ_ACT_ARTICLE_EDIT, old))
-        return fail(GZ_EPERM, err, errlen, "You may not edit this article.");
+        return fail(GZ_EPERM, err, errlen, GZ_N("You may not edit this article."));
     if (!a->author_id)
         a->author_id = old->author_id;
     if (a->author_id != old->author_id && u->role < GZ_ROLE_EDITOR)
-        return fail(GZ_EPERM, err, errlen, "Only editors may change the author.");
+        return fail(GZ_EPERM, err, errlen, GZ_N("Only editors may change the author."));
     int publishing = a->status == GZ_STATUS_PUBLISHED || is_live(old->status);
     if (publishing && !gz_can(u, GZ_ACT_ARTICLE_PUBLISH, old))
-        return fail(GZ_EPERM, err, errlen, "You may not publish or unpublish articles.");
+        return fail(GZ_EPERM, err, errlen,
+                    GZ_N("You may not publish or unpublish articles."));
     /* Published without a date: an article that has been out keeps the date
      * it first came out (edits, unpublish and publish again); one that never
      * was, or was only scheduled, comes out now. */
@@ -194,13 +198,14 @@ static int allow_create(const struct gz_user *u, struct gz_article *a, char *err
                         size_t errlen)
 {
     if (!gz_can(u, GZ_ACT_ARTICLE_CREATE, NULL))
-        return fail(GZ_EPERM, err, errlen, "You may not write articles.");
+        return fail(GZ_EPERM, err, errlen, GZ_N("You may not write articles."));
     if (!a->author_id)
         a->author_id = u->id;
     if (a->author_id != u->id && u->role < GZ_ROLE_EDITOR)
-        return fail(GZ_EPERM, err, errlen, "Only editors may write for another author.");
+        return fail(GZ_EPERM, err, errlen,
+                    GZ_N("Only editors may write for another author."));
     if (a->status == GZ_STATUS_PUBLISHED && !gz_can(u, GZ_ACT_ARTICLE_PUBLISH, a))
-        return fail(GZ_EPERM, err, errlen, "You may not publish articles.");
+        return fail(GZ_EPERM, err, errlen, GZ_N("You may not publish articles."));
     return GZ_OK;
 }
 
@@ -211,17 +216,17 @@ static int authorize(struct gz_store *st, const struct gz_user *u, struct gz_art
 {
     if (u->role == GZ_ROLE_CONTRIBUTOR && a->status != GZ_STATUS_DRAFT)
         return fail(GZ_EPERM, err, errlen,
-                    "Contributors save drafts; an editor publishes.");
+                    GZ_N("Contributors save drafts; an editor publishes."));
     int rc;
     if (a->id > 0) {
         struct gz_article old;
         rc = st->ops->article_get(st, a->id, &old);
         if (rc == GZ_ENOTFOUND)
-            return fail(rc, err, errlen, "There is no such article.");
+            return fail(rc, err, errlen, GZ_N("There is no such article."));
         if (rc == GZ_OK)
             rc = allow_update(u, a, &old, now, err, errlen);
         else
-            fail(rc, err, errlen, "The store could not be read; try again.");
+            fail(rc, err, errlen, GZ_N("The store could not be read; try again."));
         gz_article_clear(&old);
     } else {
         rc = allow_create(u, a, err, errlen);
@@ -240,13 +245,14 @@ static int store_save(struct gz_store *st, struct gz_article *a, char *err, size
     case GZ_OK:
         return GZ_OK;
     case GZ_EINVAL:
-        return fail(rc, err, errlen, "There is no such author.");
+        return fail(rc, err, errlen, GZ_N("There is no such author."));
     case GZ_EEXIST:
-        return fail(rc, err, errlen, "No free slug was found; choose one.");
+        return fail(rc, err, errlen, GZ_N("No free slug was found; choose one."));
     case GZ_ENOTFOUND:
-        return fail(rc, err, errlen, "The article was deleted meanwhile.");
+        return fail(rc, err, errlen, GZ_N("The article was deleted meanwhile."));
     default:
-        return fail(GZ_ERR, err, errlen, "The article could not be saved; try again.");
+        return fail(GZ_ERR, err, errlen,
+                    GZ_N("The article could not be saved; try again."));
     }
 }
 
@@ -256,9 +262,9 @@ int gz_editorial_save(struct gz_site *site, struct gz_store *st, const struct gz
     if (err && errlen)
         err[0] = 0;
     if (!u || u->id <= 0 || u->disabled)
-        return fail(GZ_EPERM, err, errlen, "Log in first.");
+        return fail(GZ_EPERM, err, errlen, GZ_N("Log in first."));
     if (!a || a->id < 0 || (a->ntags && !a->tags))
-        return fail(GZ_EINVAL, err, errlen, "Nothing to save.");
+        return fail(GZ_EINVAL, err, errlen, GZ_N("Nothing to save."));
     int64_t now = time(NULL);
     int rc = check_input(a, err, errlen);
     if (rc == GZ_OK)
@@ -272,9 +278,9 @@ int gz_editorial_save(struct gz_site *site, struct gz_store *st, const struct gz
     rc = gz_content_prepare(a, words);
     if (rc == GZ_EINVAL)
         return fail(rc, err, errlen,
-                    "The title is missing, or some text is not valid UTF-8.");
+                    GZ_N("The title is missing, or some text is not valid UTF-8."));
     if (rc != GZ_OK)
-        return fail(GZ_EINVAL, err, errlen, "The text is too long to publish.");
+        return fail(GZ_EINVAL, err, errlen, GZ_N("The text is too long to publish."));
     a->updated_at = now;
     a->saved_by = u->id;
     rc = store_save(st, a, err, errlen);

@@ -158,10 +158,11 @@ static void sha256_hex(const void *bytes, size_t len, char hex[HASH_HEX + 1])
     sodium_bin2hex(hex, HASH_HEX + 1, hash, sizeof hash);
 }
 
-/* Records a stored file; an identical one already recorded is no error. */
-static int record(struct gz_store *st, const struct gz_user *u, const char *name,
-                  const char *hex, const struct gz_image_info *info, size_t len,
-                  struct gz_media *out)
+/* Records a stored file; an identical one already recorded is no error:
+ * out then holds that row and *reused is set. */
+static int record(struct gz_store *st, int64_t user_id, const char *name, const char *hex,
+                  const struct gz_image_info *info, size_t len, struct gz_media *out,
+                  int *reused)
 {
     out->sha256 = gz_xstrdup(hex);
     out->mime = gz_xstrdup(info->mime);
@@ -170,22 +171,23 @@ static int record(struct gz_store *st, const struct gz_user *u, const char *name
     out->width = info->width;
     out->height = info->height;
     out->name = clean_name(name);
-    out->user_id = u->id;
+    out->user_id = user_id;
     out->created_at = time(NULL);
     int rc = st->ops->media_add(st, out);
+    *reused = rc == GZ_EEXIST;
     return rc == GZ_EEXIST ? GZ_OK : rc;
 }
 
-int gz_media_save(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
-                  const char *name, const void *bytes, size_t len, struct gz_media *out,
-                  char *err, size_t errlen)
+int gz_media_store(const struct gz_config *cfg, struct gz_store *st, int64_t user_id,
+                   const char *name, const void *bytes, size_t len, unsigned flags,
+                   struct gz_media *out, int *reused, char *err, size_t errlen)
 {
+    int was_there = 0;
     memset(out, 0, sizeof *out);
-    const struct gz_config *cfg = gz_site_cfg(site);
-    if (!gz_can(u, GZ_ACT_MEDIA_UPLOAD, NULL))
-        return refuse(err, errlen, GZ_EPERM, "Your role may not upload files.");
+    if (reused)
+        *reused = 0;
     if (len == 0 || !bytes)
-        return refuse(err, errlen, GZ_EINVAL, "The file is empty.");
+        return refuse(err, errlen, GZ_EINVAL, GZ_N("The file is empty."));
     if (len > cfg->media_max_bytes) {
         snprintf(err, errlen,
                  "The file is %zu bytes; the largest upload is %zu bytes (setting "
@@ -198,21 +200,38 @@ int gz_media_save(struct gz_site *site, struct gz_store *st, const struct gz_use
         return GZ_EINVAL;
     char hex[HASH_HEX + 1], path[PATH_MAX];
     sha256_hex(bytes, len, hex);
-    int created;
-    if (store_file(cfg->media_dir, hex, info.ext, bytes, len, path, &created)) {
+    int created = 0;
+    if (!(flags & GZ_MEDIA_DRY_RUN) &&
+        store_file(cfg->media_dir, hex, info.ext, bytes, len, path, &created)) {
         gz_error("media: cannot write %s/%.2s/%s.%s: %s", cfg->media_dir, hex, hex,
                  info.ext, strerror(errno));
-        return refuse(err, errlen, GZ_EIO, "The file could not be stored.");
+        return refuse(err, errlen, GZ_EIO, GZ_N("The file could not be stored."));
     }
-    int rc = record(st, u, name, hex, &info, len, out);
+    int rc = record(st, user_id, name, hex, &info, len, out, &was_there);
     if (rc) {
         if (created) /* no row names it: do not leave it behind */
             unlink(path);
         gz_media_clear(out);
-        return refuse(err, errlen, GZ_EIO, "The file could not be recorded.");
+        return refuse(err, errlen, GZ_EIO, GZ_N("The file could not be recorded."));
     }
+    if (reused)
+        *reused = was_there;
+    return GZ_OK;
+}
+
+int gz_media_save(struct gz_site *site, struct gz_store *st, const struct gz_user *u,
+                  const char *name, const void *bytes, size_t len, struct gz_media *out,
+                  char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (!gz_can(u, GZ_ACT_MEDIA_UPLOAD, NULL))
+        return refuse(err, errlen, GZ_EPERM, GZ_N("Your role may not upload files."));
+    int rc = gz_media_store(gz_site_cfg(site), st, u->id, name, bytes, len, 0, out, NULL,
+                            err, errlen);
+    if (rc)
+        return rc;
     gz_info("media: %s stored %s (%s, %zu bytes, %lldx%lld) as %s", u->name, out->name,
-            out->mime, len, (long long)out->width, (long long)out->height, hex);
+            out->mime, len, (long long)out->width, (long long)out->height, out->sha256);
     return GZ_OK;
 }
 
@@ -400,14 +419,15 @@ static void library(struct gz_admin_req *q, int status, const char *error)
     const char *page_text = gz_form_get(&q->query, "page");
     int64_t page = 1;
     if (page_text && gz_parse_i64(page_text, strlen(page_text), 1, 1000000, &page)) {
-        gz_admin_error(q, 404, "There is no such page of the media library.");
+        gz_admin_error(q, 404,
+                       gz_admin_tr(q, "There is no such page of the media library."));
         return;
     }
     struct gz_media_list list;
     int64_t total = 0;
     if (q->st->ops->media_list(q->st, (size_t)(page - 1) * PER_PAGE, PER_PAGE, &list,
                                &total)) {
-        gz_admin_error(q, 500, "The media library could not be read.");
+        gz_admin_error(q, 500, gz_admin_tr(q, "The media library could not be read."));
         return;
     }
     struct gz_val *ctx = gz_admin_ctx(q), *items = gz_val_list(q->arena);
@@ -426,7 +446,7 @@ static void library(struct gz_admin_req *q, int status, const char *error)
     if (error)
         gz_obj_set_str(ctx, "error", gz_arena_strdup(q->arena, error));
     add_pagination(q, ctx, page, total);
-    gz_admin_render(q, status, "media.html", "Media", ctx);
+    gz_admin_render(q, status, "media.html", gz_admin_tr(q, "Media"), ctx);
 }
 
 /* ---- upload and delete ---- */
@@ -461,15 +481,31 @@ static int save_status(int rc)
     return rc == GZ_EPERM ? 403 : rc == GZ_EINVAL ? 415 : rc == GZ_ETOOBIG ? 413 : 500;
 }
 
+/* gz_media_save's refusal in the admin's language: the size limit is
+ * worded here again, as gz_media_save wrote it in English with numbers. */
+static const char *upload_error(struct gz_admin_req *q, int rc, size_t len,
+                                const char *err)
+{
+    if (rc == GZ_ETOOBIG)
+        return gz_arena_printf(q->arena,
+                               gz_admin_tr(q,
+                                           "The file is %zu bytes; the largest upload is "
+                                           "%zu bytes (setting media.max_bytes)."),
+                               len, gz_site_cfg(q->site)->media_max_bytes);
+    return gz_admin_tr(q, err);
+}
+
 static void upload(struct gz_admin_req *q)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_MEDIA_UPLOAD, NULL)) {
-        gz_admin_error(q, 403, "Your role may not upload files.");
+        gz_admin_error(q, 403, gz_admin_tr(q, "Your role may not upload files."));
         return;
     }
     if (!content_type_is(q, "multipart/form-data")) {
-        gz_admin_error(q, 415,
-                       "Upload files as multipart/form-data, as the upload form does.");
+        gz_admin_error(
+            q, 415,
+            gz_admin_tr(q,
+                        "Upload files as multipart/form-data, as the upload form does."));
         return;
     }
     struct gz_multipart_part *parts;
@@ -479,21 +515,24 @@ static void upload(struct gz_admin_req *q)
     h2o_iovec_t body = q->r->req->entity;
     if (gz_multipart_parse(q->arena, ct, body.base, body.len, &parts, &n, err,
                            sizeof err)) {
-        gz_admin_error(
-            q, 400, gz_arena_printf(q->arena, "The upload could not be read: %s", err));
+        gz_admin_error(q, 400,
+                       gz_arena_printf(q->arena,
+                                       gz_admin_tr(q, "The upload could not be read: %s"),
+                                       err));
         return;
     }
     struct gz_form fields;
     plain_fields(q, parts, n, &fields);
     if (!gz_auth_csrf_ok(&q->auth, &fields)) {
-        gz_admin_error(q, 403,
-                       "This form has expired or did not come from this site. "
-                       "Reload the page and try again.");
+        gz_admin_error(
+            q, 403,
+            gz_admin_tr(q, "This form has expired or did not come from this site. "
+                           "Reload the page and try again."));
         return;
     }
     const struct gz_multipart_part *file = gz_multipart_get(parts, n, "file");
     if (!file || !file->filename || (!file->filename[0] && !file->len)) {
-        library(q, 422, "Choose a file to upload.");
+        library(q, 422, gz_admin_tr(q, "Choose a file to upload."));
         return;
     }
     int64_t started = time(NULL);
@@ -501,14 +540,15 @@ static void upload(struct gz_admin_req *q)
     int rc = gz_media_save(q->site, q->st, &q->auth.user, file->filename, file->data,
                            file->len, &m, err, sizeof err);
     if (rc) {
-        library(q, save_status(rc), err);
+        library(q, save_status(rc), upload_error(q, rc, file->len, err));
         return;
     }
     const char *flash =
         m.created_at < started
-            ? gz_arena_printf(q->arena, "This file was already in the library as %s.",
-                              m.name)
-            : gz_arena_printf(q->arena, "Uploaded %s.", m.name);
+            ? gz_arena_printf(
+                  q->arena, gz_admin_tr(q, "This file was already in the library as %s."),
+                  m.name)
+            : gz_arena_printf(q->arena, gz_admin_tr(q, "Uploaded %s."), m.name);
     char *to = gz_arena_printf(q->arena, "/admin/media?uploaded=%lld", (long long)m.id);
     gz_media_clear(&m);
     gz_admin_redirect(q, to, flash);
@@ -535,15 +575,17 @@ static void remove_file(struct gz_admin_req *q, const struct gz_media *m)
 static void delete_media(struct gz_admin_req *q, int64_t id)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_MEDIA_DELETE, NULL)) {
-        gz_admin_error(q, 403, "Only editors and administrators may delete files.");
+        gz_admin_error(
+            q, 403, gz_admin_tr(q, "Only editors and administrators may delete files."));
         return;
     }
     /* The dispatcher checked the token of urlencoded forms only. */
     if (!content_type_is(q, "application/x-www-form-urlencoded") ||
         !gz_auth_csrf_ok(&q->auth, &q->form)) {
-        gz_admin_error(q, 403,
-                       "This form has expired or did not come from this site. "
-                       "Reload the page and try again.");
+        gz_admin_error(
+            q, 403,
+            gz_admin_tr(q, "This form has expired or did not come from this site. "
+                           "Reload the page and try again."));
         return;
     }
     struct gz_media m;
@@ -553,13 +595,14 @@ static void delete_media(struct gz_admin_req *q, int64_t id)
     if (rc) {
         gz_media_clear(&m);
         gz_admin_error(q, rc == GZ_ENOTFOUND ? 404 : 500,
-                       rc == GZ_ENOTFOUND ? "There is no such file in the library."
-                                          : "The file could not be deleted.");
+                       gz_admin_tr(q, rc == GZ_ENOTFOUND
+                                          ? "There is no such file in the library."
+                                          : "The file could not be deleted."));
         return;
     }
     remove_file(q, &m);
     gz_info("media: %s deleted %s (%s)", q->auth.user.name, m.name, m.sha256);
-    const char *flash = gz_arena_printf(q->arena, "Deleted %s.", m.name);
+    const char *flash = gz_arena_printf(q->arena, gz_admin_tr(q, "Deleted %s."), m.name);
     gz_media_clear(&m);
     gz_admin_redirect(q, "/admin/media", flash);
 }
@@ -581,7 +624,8 @@ void gz_admin_media(struct gz_admin_req *q, struct gz_str sub)
         if (q->is_post)
             upload(q);
         else if (!gz_can(&q->auth.user, GZ_ACT_MEDIA_UPLOAD, NULL))
-            gz_admin_error(q, 403, "Your role may not use the media library.");
+            gz_admin_error(q, 403,
+                           gz_admin_tr(q, "Your role may not use the media library."));
         else
             library(q, 200, NULL);
     } else if (delete_path(sub, &id)) {
@@ -589,9 +633,11 @@ void gz_admin_media(struct gz_admin_req *q, struct gz_str sub)
             delete_media(q, id);
         } else {
             gz_http_add_header(q->r, "allow", "POST");
-            gz_admin_error(q, 405, "Delete files with the button in the media library.");
+            gz_admin_error(
+                q, 405,
+                gz_admin_tr(q, "Delete files with the button in the media library."));
         }
     } else {
-        gz_admin_error(q, 404, "There is no such media page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such media page."));
     }
 }

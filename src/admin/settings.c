@@ -29,15 +29,20 @@ static const struct field {
     const char *input; /* the form control: text, number, select */
     const char *hint;
 } fields[] = {
-    {"site.title", "Site title", "text", "In the header and every page's <title>."},
-    {"site.description", "Description", "text", "The default meta description."},
-    {"site.lang", "Language", "text", "A language tag such as en, fa or pt-BR."},
-    {"site.timezone", "Time zone", "text",
-     "An IANA name such as UTC or Europe/Paris: the dates readers see."},
-    {"blocks.new_count", "New Articles", "number", "Entries in the New Articles block."},
-    {"blocks.top_count", "Most viewed", "number", "Entries in the Most viewed block."},
-    {"blocks.window", "Most viewed window", "select",
-     "Which views count: all time, or the last 24 hours, 7 or 30 days."},
+    {"site.title", GZ_N("Site title"), "text",
+     GZ_N("In the header and every page's <title>.")},
+    {"site.description", GZ_N("Description"), "text",
+     GZ_N("The default meta description.")},
+    {"site.lang", GZ_N("Language"), "text",
+     GZ_N("A language tag such as en, fa or pt-BR.")},
+    {"site.timezone", GZ_N("Time zone"), "text",
+     GZ_N("An IANA name such as UTC or Europe/Paris: the dates readers see.")},
+    {"blocks.new_count", GZ_N("New Articles"), "number",
+     GZ_N("Entries in the New Articles block.")},
+    {"blocks.top_count", GZ_N("Most viewed"), "number",
+     GZ_N("Entries in the Most viewed block.")},
+    {"blocks.window", GZ_N("Most viewed window"), "select",
+     GZ_N("Which views count: all time, or the last 24 hours, 7 or 30 days.")},
 };
 
 static const char *const windows[] = {"all", "24h", "7d", "30d"};
@@ -137,12 +142,12 @@ static const char *current(struct gz_admin_req *q, const struct gz_config *cfg,
 }
 
 /* Where a value comes from, in words. */
-static const char *source_words(const char *source)
+static const char *source_words(struct gz_admin_req *q, const char *source)
 {
     if (!source)
-        return "built-in default";
+        return gz_admin_tr(q, "built-in default");
     if (!strcmp(source, SOURCE))
-        return "saved here";
+        return gz_admin_tr(q, "saved here");
     return source;
 }
 
@@ -173,10 +178,10 @@ static void show(struct gz_admin_req *q, int status, const struct gz_form *poste
         struct gz_val *o = gz_val_obj(q->arena);
         gz_obj_set_str(o, "name", f->name);
         gz_obj_set_str(o, "id", gz_arena_printf(q->arena, "f%zu", i));
-        gz_obj_set_str(o, "label", f->label);
-        gz_obj_set_str(o, "hint", f->hint);
+        gz_obj_set_str(o, "label", gz_admin_tr(q, f->label));
+        gz_obj_set_str(o, "hint", gz_admin_tr(q, f->hint));
         gz_obj_set_str(o, "value", sent ? sent : value);
-        gz_obj_set_str(o, "source", source_words(source));
+        gz_obj_set_str(o, "source", source_words(q, source));
         gz_obj_set_bool(o, "is_text", !strcmp(f->input, "text"));
         gz_obj_set_bool(o, "is_number", !strcmp(f->input, "number"));
         gz_obj_set_bool(o, "is_select", !strcmp(f->input, "select"));
@@ -194,7 +199,7 @@ static void show(struct gz_admin_req *q, int status, const struct gz_form *poste
     gz_obj_set_bool(ctx, "nav_settings", 1);
     if (error)
         gz_obj_set_str(ctx, "error", error);
-    gz_admin_render(q, status, "settings.html", "Settings", ctx);
+    gz_admin_render(q, status, "settings.html", gz_admin_tr(q, "Settings"), ctx);
 }
 
 /* Checks every posted value on a scratch configuration; errors[i] gets
@@ -210,9 +215,9 @@ static int check_posted(struct gz_admin_req *q, const struct gz_form *f,
         const char *v = gz_form_get(f, fields[i].name);
         errors[i] = NULL;
         if (!v) {
-            errors[i] = "Missing.";
+            errors[i] = gz_admin_tr(q, "Missing.");
         } else if (strlen(v) > VALUE_MAX) {
-            errors[i] = "Too long.";
+            errors[i] = gz_admin_tr(q, "Too long.");
         } else if (gz_config_set(&scratch, fields[i].name, v, err, sizeof err)) {
             /* "site.title: reason": the label is shown already. */
             const char *why = strstr(err, ": ");
@@ -252,16 +257,19 @@ static void post_save(struct gz_admin_req *q)
 {
     const char *errors[GZ_COUNTOF(fields)];
     if (check_posted(q, &q->form, errors)) {
-        show(q, 422, &q->form, errors, "Some settings were not saved; see below.");
+        show(q, 422, &q->form, errors,
+             gz_admin_tr(q, "Some settings were not saved; see below."));
         return;
     }
     if (save(q)) {
-        show(q, 500, &q->form, NULL, "The settings could not be saved. Try again.");
+        show(q, 500, &q->form, NULL,
+             gz_admin_tr(q, "The settings could not be saved. Try again."));
         return;
     }
     gz_info("admin: %s changed the site settings", q->auth.user.name);
     gz_site_settings_changed(q->site);
-    gz_admin_redirect(q, "/admin/settings", "Settings saved. The site shows them now.");
+    gz_admin_redirect(q, "/admin/settings",
+                      gz_admin_tr(q, "Settings saved. The site shows them now."));
 }
 
 static void post_reset(struct gz_admin_req *q)
@@ -269,32 +277,35 @@ static void post_reset(struct gz_admin_req *q)
     const char *name = gz_form_get(&q->form, "name");
     struct gz_form saved;
     if (!name || !find_field(name)) {
-        gz_admin_error(q, 422, "There is no such setting.");
+        gz_admin_error(q, 422, gz_admin_tr(q, "There is no such setting."));
         return;
     }
     if (load_saved(q->st, q->arena, &saved) || store_saved(q->st, &saved, name)) {
-        gz_admin_error(q, 500, "The setting could not be reset. Try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The setting could not be reset. Try again."));
         return;
     }
     gz_info("admin: %s reset the setting %s", q->auth.user.name, name);
     gz_site_settings_changed(q->site);
-    gz_admin_redirect(q, "/admin/settings",
-                      "Reset: the configuration file's value applies again.");
+    gz_admin_redirect(
+        q, "/admin/settings",
+        gz_admin_tr(q, "Reset: the configuration file's value applies again."));
 }
 
 void gz_admin_settings(struct gz_admin_req *q, struct gz_str sub)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_SETTINGS, NULL)) {
-        gz_admin_error(q, 403, "Only administrators may change the site settings.");
+        gz_admin_error(
+            q, 403, gz_admin_tr(q, "Only administrators may change the site settings."));
         return;
     }
     int root = sub.len == 0 || (sub.len == 1 && sub.p[0] == '/');
     int reset = sub.len == 6 && !memcmp(sub.p, "/reset", 6);
     if (!root && !reset) {
-        gz_admin_error(q, 404, "There is no such admin page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such admin page."));
     } else if (!q->is_post) {
         if (reset)
-            gz_admin_error(q, 405, "Reset a setting with its button.");
+            gz_admin_error(q, 405, gz_admin_tr(q, "Reset a setting with its button."));
         else
             show(q, 200, NULL, NULL, NULL);
     } else if (reset) {

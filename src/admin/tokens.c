@@ -74,7 +74,8 @@ static void show(struct gz_admin_req *q, int status, const char *secret,
 {
     struct gz_val *ctx = gz_admin_ctx(q), *list = token_values(q);
     if (!list) {
-        gz_admin_error(q, 500, "The tokens could not be read. Try again.");
+        gz_admin_error(q, 500,
+                       gz_admin_tr(q, "The tokens could not be read. Try again."));
         return;
     }
     gz_obj_set(ctx, "tokens", list);
@@ -87,7 +88,7 @@ static void show(struct gz_admin_req *q, int status, const char *secret,
     if (error)
         gz_obj_set_str(ctx, "error", error);
     gz_obj_set_bool(ctx, "nav_tokens", 1);
-    gz_admin_render(q, status, "tokens.html", "API tokens", ctx);
+    gz_admin_render(q, status, "tokens.html", gz_admin_tr(q, "API tokens"), ctx);
 }
 
 static int name_ok(const char *name)
@@ -106,7 +107,8 @@ static void create(struct gz_admin_req *q)
 {
     const char *name = gz_form_get(&q->form, "name");
     if (!name_ok(name)) {
-        show(q, 422, NULL, NULL, "Give the token a name of 1 to 100 characters.");
+        show(q, 422, NULL, NULL,
+             gz_admin_tr(q, "Give the token a name of 1 to 100 characters."));
         return;
     }
     char hex[GZ_SECRET_HEX];
@@ -115,7 +117,8 @@ static void create(struct gz_admin_req *q)
     gz_secret_new(hex, hash);
     if (q->st->ops->token_create(q->st, hash, q->auth.user.id, name, time(NULL), &id)) {
         sodium_memzero(hex, sizeof hex);
-        show(q, 500, NULL, NULL, "The token could not be saved. Try again.");
+        show(q, 500, NULL, NULL,
+             gz_admin_tr(q, "The token could not be saved. Try again."));
         return;
     }
     char *secret = gz_arena_printf(q->arena, "%s%s", GZ_TOKEN_PREFIX, hex);
@@ -132,17 +135,17 @@ static void revoke_token(struct gz_admin_req *q, struct gz_str id_text)
     int64_t id;
     if (gz_parse_i64(id_text.p, id_text.len, 1, INT64_MAX, &id) ||
         q->st->ops->token_delete(q->st, id, is_admin(q) ? 0 : q->auth.user.id)) {
-        gz_admin_error(q, 404, "There is no such token.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such token."));
         return;
     }
     gz_info("admin: %s revoked API token %lld", q->auth.user.name, (long long)id);
-    gz_admin_redirect(q, "/admin/tokens", "Token revoked.");
+    gz_admin_redirect(q, "/admin/tokens", gz_admin_tr(q, "Token revoked."));
 }
 
 void gz_admin_tokens(struct gz_admin_req *q, struct gz_str sub)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_TOKEN_CREATE, NULL)) {
-        gz_admin_error(q, 403, "You may not use API tokens.");
+        gz_admin_error(q, 403, gz_admin_tr(q, "You may not use API tokens."));
         return;
     }
     static const char suffix[] = "/revoke";
@@ -156,8 +159,8 @@ void gz_admin_tokens(struct gz_admin_req *q, struct gz_str sub)
         if (q->is_post)
             revoke_token(q, (struct gz_str){sub.p + 1, sub.len - n - 1});
         else
-            gz_admin_error(q, 405, "Revoke a token with its button.");
+            gz_admin_error(q, 405, gz_admin_tr(q, "Revoke a token with its button."));
     } else {
-        gz_admin_error(q, 404, "There is no such admin page.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such admin page."));
     }
 }

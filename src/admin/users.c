@@ -38,13 +38,13 @@ int gz_user_fields_check(const char *name, const char *display_name, const char 
         size_t n = strlen(name);
         if (!n || !text_ok(name, 64) || name[0] == ' ' || name[n - 1] == ' ') {
             snprintf(err, errlen,
-                     "a user name has 1 to 64 characters, without control "
-                     "characters or spaces at either end");
+                     GZ_N("a user name has 1 to 64 characters, without control "
+                          "characters or spaces at either end"));
             return GZ_EINVAL;
         }
     }
     if (display_name && !text_ok(display_name, 100)) {
-        snprintf(err, errlen, "a display name has at most 100 characters");
+        snprintf(err, errlen, GZ_N("a display name has at most 100 characters"));
         return GZ_EINVAL;
     }
     if (email && email[0]) {
@@ -97,7 +97,7 @@ static void show_list(struct gz_admin_req *q, int status, const char *error)
 {
     struct gz_user_list l = {0};
     if (q->st->ops->user_list(q->st, &l)) {
-        gz_admin_error(q, 500, "The users could not be read. Try again.");
+        gz_admin_error(q, 500, gz_admin_tr(q, "The users could not be read. Try again."));
         return;
     }
     struct gz_val *ctx = gz_admin_ctx(q), *list = gz_val_list(q->arena);
@@ -118,7 +118,7 @@ static void show_list(struct gz_admin_req *q, int status, const char *error)
     if (error)
         gz_obj_set_str(ctx, "error", error);
     gz_obj_set_bool(ctx, "nav_users", 1);
-    gz_admin_render(q, status, "users.html", "Users", ctx);
+    gz_admin_render(q, status, "users.html", gz_admin_tr(q, "Users"), ctx);
 }
 
 /* Checks the posted fields common to create and edit; a message for
@@ -128,13 +128,17 @@ static int posted_fields(struct gz_admin_req *q, const char *name, enum gz_role 
 {
     const char *r = gz_form_get(&q->form, "role");
     if (!r || gz_role_parse(r, role)) {
-        snprintf(err, errlen, "Choose a role: admin, editor, author or contributor.");
+        snprintf(err, errlen, "%s",
+                 gz_admin_tr(q, "Choose a role: admin, editor, author or contributor."));
         return GZ_EINVAL;
     }
     const char *display = gz_form_get(&q->form, "display_name");
     const char *email = gz_form_get(&q->form, "email");
     if (gz_user_fields_check(name, display ? display : "", email ? email : "", err,
                              errlen)) {
+        const char *said = gz_admin_tr(q, err);
+        if (said != err)
+            snprintf(err, errlen, "%s", said);
         err[0] = (char)(err[0] >= 'a' && err[0] <= 'z' ? err[0] - 32 : err[0]);
         return GZ_EINVAL;
     }
@@ -160,7 +164,7 @@ static void create(struct gz_admin_req *q)
         return;
     }
     if (gz_password_hash(password, hash)) {
-        show_list(q, 422, "The password must have 8 to 1024 characters.");
+        show_list(q, 422, gz_admin_tr(q, "The password must have 8 to 1024 characters."));
         return;
     }
     struct gz_user u;
@@ -168,7 +172,7 @@ static void create(struct gz_admin_req *q)
     if (rc == GZ_OK && u.pass_hash[0]) {
         gz_user_clear(&u);
         sodium_memzero(hash, sizeof hash);
-        show_list(q, 409, "A user with that name exists already.");
+        show_list(q, 409, gz_admin_tr(q, "A user with that name exists already."));
         return;
     }
     if (rc != GZ_OK) {
@@ -186,13 +190,14 @@ static void create(struct gz_admin_req *q)
     gz_user_clear(&u);
     if (rc) {
         show_list(q, rc == GZ_EEXIST ? 409 : 500,
-                  rc == GZ_EEXIST ? "A user with that name exists already."
-                                  : "The user could not be saved. Try again.");
+                  gz_admin_tr(q, rc == GZ_EEXIST
+                                     ? "A user with that name exists already."
+                                     : "The user could not be saved. Try again."));
         return;
     }
     gz_info("admin: %s created user %s (%s)", q->auth.user.name, name,
             gz_role_name(role));
-    gz_admin_redirect(q, "/admin/users", "User created.");
+    gz_admin_redirect(q, "/admin/users", gz_admin_tr(q, "User created."));
 }
 
 static void show_user(struct gz_admin_req *q, int status, const struct gz_user *u,
@@ -203,8 +208,8 @@ static void show_user(struct gz_admin_req *q, int status, const struct gz_user *
     if (error)
         gz_obj_set_str(ctx, "error", error);
     gz_obj_set_bool(ctx, "nav_users", 1);
-    gz_admin_render(q, status, "user.html", gz_arena_printf(q->arena, "User %s", u->name),
-                    ctx);
+    gz_admin_render(q, status, "user.html",
+                    gz_arena_printf(q->arena, gz_admin_tr(q, "User %s"), u->name), ctx);
 }
 
 /* Whether the change of u (now stored as `was`) would leave the site
@@ -218,11 +223,14 @@ static const char *lockout(struct gz_admin_req *q, const struct gz_user *was,
     if (!loses_admin)
         return NULL;
     if (was->id == q->auth.user.id)
-        return "You cannot demote or disable yourself; another administrator can.";
+        return gz_admin_tr(q,
+                           "You cannot demote or disable yourself; another administrator "
+                           "can.");
     int64_t admins = 0;
     if (q->st->ops->user_count_admins(q->st, &admins) ||
         (admins <= 1 && was->pass_hash[0]))
-        return "This is the last enabled administrator; make another one first.";
+        return gz_admin_tr(q, "This is the last enabled administrator; make another one "
+                              "first.");
     return NULL;
 }
 
@@ -239,9 +247,9 @@ static void update(struct gz_admin_req *q, struct gz_user *u)
     else
         why = lockout(q, u, role, disabled);
     if (!why && password && password[0] && u->id == q->auth.user.id)
-        why = "Change your own password on your account page.";
+        why = gz_admin_tr(q, "Change your own password on your account page.");
     if (!why && password && password[0] && gz_password_hash(password, hash))
-        why = "The password must have 8 to 1024 characters.";
+        why = gz_admin_tr(q, "The password must have 8 to 1024 characters.");
     if (why) {
         show_user(q, 422, u, why);
         return;
@@ -256,7 +264,7 @@ static void update(struct gz_admin_req *q, struct gz_user *u)
     u->pass_hash = new_password ? gz_xstrdup(hash) : NULL; /* NULL keeps it */
     sodium_memzero(hash, sizeof hash);
     if (q->st->ops->user_save(q->st, u)) {
-        gz_admin_error(q, 500, "The user could not be saved. Try again.");
+        gz_admin_error(q, 500, gz_admin_tr(q, "The user could not be saved. Try again."));
         return;
     }
     /* A disabled user, or one whose password was reset, must not stay
@@ -265,7 +273,7 @@ static void update(struct gz_admin_req *q, struct gz_user *u)
         q->st->ops->session_delete_user(q->st, u->id);
     gz_info("admin: %s changed user %s (%s%s)", q->auth.user.name, u->name,
             gz_role_name(role), disabled ? ", disabled" : "");
-    gz_admin_redirect(q, "/admin/users", "User saved.");
+    gz_admin_redirect(q, "/admin/users", gz_admin_tr(q, "User saved."));
 }
 
 static void one_user(struct gz_admin_req *q, struct gz_str rest)
@@ -274,7 +282,7 @@ static void one_user(struct gz_admin_req *q, struct gz_str rest)
     struct gz_user u;
     if (gz_parse_i64(rest.p, rest.len, 1, INT64_MAX, &id) ||
         q->st->ops->user_get(q->st, id, &u)) {
-        gz_admin_error(q, 404, "There is no such user.");
+        gz_admin_error(q, 404, gz_admin_tr(q, "There is no such user."));
         return;
     }
     if (q->is_post)
@@ -287,7 +295,7 @@ static void one_user(struct gz_admin_req *q, struct gz_str rest)
 void gz_admin_users(struct gz_admin_req *q, struct gz_str sub)
 {
     if (!gz_can(&q->auth.user, GZ_ACT_USER_MANAGE, NULL)) {
-        gz_admin_error(q, 403, "Only administrators may manage users.");
+        gz_admin_error(q, 403, gz_admin_tr(q, "Only administrators may manage users."));
         return;
     }
     if (sub.len == 0 || (sub.len == 1 && sub.p[0] == '/')) {

@@ -110,6 +110,8 @@ static json_t *article_json(struct gz_api_req *q, const struct gz_article *a)
     json_object_set_new(o, "title", gz_api_string(a->title));
     json_object_set_new(o, "summary", gz_api_string(a->summary));
     json_object_set_new(o, "body", gz_api_string(a->body_src));
+    json_object_set_new(o, "format",
+                        json_string(a->body_format == GZ_FORMAT_HTML ? "html" : "markdown"));
     json_object_set_new(o, "body_html", gz_api_string(a->body_html));
     json_object_set_new(o, "teaser", gz_api_string(a->teaser));
     json_object_set_new(o, "lang", gz_api_string(a->lang));
@@ -332,7 +334,7 @@ static void get(struct gz_api_req *q, int64_t id)
 
 static const char *const writable[] = {
     "title",        "slug", "summary", "body",      "lang", "status",
-    "published_at", "tags", "image",   "author_id", NULL};
+    "published_at", "tags", "image",   "author_id", "format", NULL};
 
 /* What the request asks to change, beside the plain strings. */
 struct changes {
@@ -381,6 +383,13 @@ static void read_texts(json_t *obj, struct gz_article *a, int creating, json_t *
         set_string(&a->summary, v);
     if (gz_api_get_string(obj, "body", BODY_MAX, GZ_API_TEXT, &v, errors) > 0)
         set_string(&a->body_src, v);
+    /* how body is written: Markdown, or HTML (sanitized; as imports are) */
+    if (gz_api_get_string(obj, "format", 16, GZ_API_LINE, &v, errors) > 0) {
+        if (!strcmp(v, "markdown") || !strcmp(v, "html"))
+            a->body_format = v[0] == 'h' ? GZ_FORMAT_HTML : GZ_FORMAT_MARKDOWN;
+        else
+            gz_api_error_add(errors, "format", "must be \"markdown\" or \"html\"");
+    }
     if (gz_api_get_string(obj, "lang", LANG_MAX, GZ_API_LINE, &v, errors) > 0) {
         if (!lang_ok(v))
             gz_api_error_add(errors, "lang",

@@ -140,9 +140,33 @@ int gz_cmd_migrate(int argc, char **argv);
  * that the subcommand parses them. The options before it must all take a
  * value, as the site options do. -1 when there is no subcommand. */
 int gz_cli_subcommand_first(int argc, char **argv);
+
+/* One subcommand of a command with subcommands ("gazette user add"). */
+struct gz_cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv); /* argv[0] is the subcommand's name */
+    const char *help;                 /* one line, for the usage text */
+};
+
+/* Runs `gazette CMD SUB ...`: --help (usage on stdout), --help-man (every
+ * subcommand's options, for the man page), the subcommand named by argv[1]
+ * (site options may come first: gz_cli_subcommand_first), or a usage error.
+ * The usage text lists the subcommands, then `note` (may be NULL). */
+int gz_cli_run_sub(const char *cmd, const struct gz_cli_sub *subs, size_t n,
+                   const char *note, int argc, char **argv);
 int gz_cmd_user(int argc, char **argv);
 int gz_cmd_token(int argc, char **argv);
 int gz_cmd_tag(int argc, char **argv);
 int gz_cmd_translate(int argc, char **argv);
+/* backup FILE; export json, import json, import markdown: argv[0] is the
+ * subcommand's name ("json"), as the export and import dispatchers pass it. */
+int gz_cmd_backup(int argc, char **argv);
+/* export static DIR | export json (cmd_export.c dispatches). */
+int gz_cmd_export(int argc, char **argv);
+int gz_cmd_export_json(int argc, char **argv);
+int gz_cmd_import_json(int argc, char **argv);
+int gz_cmd_import_markdown(int argc, char **argv);
+/* import wxr|json|markdown: the dispatcher (cmd_import.c). */
+int gz_cmd_import(int argc, char **argv);
 
 #endif

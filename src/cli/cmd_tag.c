@@ -210,46 +210,16 @@ out:
     return rc;
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *help;
-} subcommands[] = {
+static const struct gz_cli_sub subcommands[] = {
     {"list", tag_list, "list the tags with their aliases and descriptions"},
     {"edit", tag_edit, "set a tag's description, add or remove its aliases"},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: gazette tag SUBCOMMAND [OPTIONS]\n\n");
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        fprintf(f, "  %-5s %s\n", subcommands[i].name, subcommands[i].help);
-    fprintf(f, "\nAn alias is another name of a tag: /tag/ALIAS redirects to the tag's\n"
-               "page, and searching for the alias also finds the tag's name.\n"
-               "'gazette tag SUBCOMMAND --help' lists its options.\n");
-}
-
 int gz_cmd_tag(int argc, char **argv)
 {
-    if (argc < 2 || gz_cli_subcommand_first(argc, argv)) {
-        usage(stderr);
-        return GZ_EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return GZ_EXIT_OK;
-    }
-    if (!strcmp(argv[1], "--help-man")) {
-        for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++) {
-            char *sub_argv[] = {(char *)subcommands[i].name, "--help-man", NULL};
-            subcommands[i].fn(2, sub_argv);
-        }
-        return GZ_EXIT_OK;
-    }
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        if (!strcmp(argv[1], subcommands[i].name))
-            return subcommands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "gazette: tag: unknown subcommand '%s'\n", argv[1]);
-    usage(stderr);
-    return GZ_EXIT_USAGE;
+    return gz_cli_run_sub(
+        "tag", subcommands, GZ_COUNTOF(subcommands),
+        "An alias is another name of a tag: /tag/ALIAS redirects to the tag's\n"
+        "page, and searching for the alias also finds the tag's name.\n",
+        argc, argv);
 }

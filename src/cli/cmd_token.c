@@ -213,47 +213,16 @@ out:
     return rc;
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *help;
-} subcommands[] = {
+static const struct gz_cli_sub subcommands[] = {
     {"add", token_add, "create a token for USER; prints the secret once"},
     {"list", token_list, "list the tokens (of USER, or everyone's)"},
     {"revoke", token_revoke, "delete a token; requests with it are refused at once"},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: gazette token SUBCOMMAND [OPTIONS]\n\n");
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        fprintf(f, "  %-7s %s\n", subcommands[i].name, subcommands[i].help);
-    fprintf(f,
-            "\nA token is sent as 'Authorization: Bearer gz_...' and acts as its user.\n"
-            "'gazette token SUBCOMMAND --help' lists its options.\n");
-}
-
 int gz_cmd_token(int argc, char **argv)
 {
-    if (argc < 2 || gz_cli_subcommand_first(argc, argv)) {
-        usage(stderr);
-        return GZ_EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return GZ_EXIT_OK;
-    }
-    if (!strcmp(argv[1], "--help-man")) {
-        for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++) {
-            char *sub_argv[] = {(char *)subcommands[i].name, "--help-man", NULL};
-            subcommands[i].fn(2, sub_argv);
-        }
-        return GZ_EXIT_OK;
-    }
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        if (!strcmp(argv[1], subcommands[i].name))
-            return subcommands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "gazette: token: unknown subcommand '%s'\n", argv[1]);
-    usage(stderr);
-    return GZ_EXIT_USAGE;
+    return gz_cli_run_sub(
+        "token", subcommands, GZ_COUNTOF(subcommands),
+        "A token is sent as 'Authorization: Bearer gz_...' and acts as its user.\n", argc,
+        argv);
 }

@@ -429,11 +429,7 @@ static int user_enable_cmd(int argc, char **argv)
     return user_enable(argc, argv, 0);
 }
 
-static const struct {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *help;
-} subcommands[] = {
+static const struct gz_cli_sub subcommands[] = {
     {"add", user_add, "create a user (an author without a password becomes the user)"},
     {"list", user_list, "list the users and authors"},
     {"passwd", user_passwd, "set a user's password (ends the user's sessions)"},
@@ -442,52 +438,11 @@ static const struct {
     {"enable", user_enable_cmd, "let a disabled user log in again"},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: gazette user SUBCOMMAND [OPTIONS]\n\n");
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        fprintf(f, "  %-8s %s\n", subcommands[i].name, subcommands[i].help);
-    fprintf(f, "\nThe password is read from a prompt (typed twice), or as one line from\n"
-               "stdin with --password-stdin or when stdin is not a terminal.\n"
-               "'gazette user SUBCOMMAND --help' lists its options.\n");
-}
-
-int gz_cli_subcommand_first(int argc, char **argv)
-{
-    int i = 1;
-    while (i < argc && !strncmp(argv[i], "--", 2) && strcmp(argv[i], "--help") &&
-           strcmp(argv[i], "--help-man"))
-        i += strchr(argv[i], '=') ? 1 : 2;
-    if (i == 1 || i >= argc)
-        return i < argc ? 0 : -1;
-    char *sub = argv[i];
-    memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
-    argv[1] = sub;
-    return 0;
-}
-
 int gz_cmd_user(int argc, char **argv)
 {
-    if (argc < 2 || gz_cli_subcommand_first(argc, argv)) {
-        usage(stderr);
-        return GZ_EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return GZ_EXIT_OK;
-    }
-    if (!strcmp(argv[1], "--help-man")) {
-        /* Every subcommand's options, for the man page. */
-        for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++) {
-            char *sub_argv[] = {(char *)subcommands[i].name, "--help-man", NULL};
-            subcommands[i].fn(2, sub_argv);
-        }
-        return GZ_EXIT_OK;
-    }
-    for (size_t i = 0; i < GZ_COUNTOF(subcommands); i++)
-        if (!strcmp(argv[1], subcommands[i].name))
-            return subcommands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "gazette: user: unknown subcommand '%s'\n", argv[1]);
-    usage(stderr);
-    return GZ_EXIT_USAGE;
+    return gz_cli_run_sub(
+        "user", subcommands, GZ_COUNTOF(subcommands),
+        "The password is read from a prompt (typed twice), or as one line from\n"
+        "stdin with --password-stdin or when stdin is not a terminal.\n",
+        argc, argv);
 }

@@ -20,6 +20,9 @@ static const struct gz_cli_command commands[] = {
     {"token", gz_cmd_token, "create, list and revoke API tokens"},
     {"tag", gz_cmd_tag, "list tags; set their descriptions and aliases"},
     {"translate", gz_cmd_translate, "link an article to its translations, or unlink it"},
+    {"export", gz_cmd_export, "export the site: static files any web server serves, or JSON"},
+    {"backup", gz_cmd_backup, "copy a (running) site's database to a file, consistently"},
+    {"import", gz_cmd_import, "move a site in: import wxr FILE, json FILE, markdown DIR"},
 };
 
 static void usage(FILE *f)

@@ -204,3 +204,58 @@ fail:
     gz_config_clear(cfg);
     return -1;
 }
+
+int gz_cli_subcommand_first(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && !strncmp(argv[i], "--", 2) && strcmp(argv[i], "--help") &&
+           strcmp(argv[i], "--help-man"))
+        i += strchr(argv[i], '=') ? 1 : 2;
+    if (i == 1 || i >= argc)
+        return i < argc ? 0 : -1;
+    char *sub = argv[i];
+    memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof *argv);
+    argv[1] = sub;
+    return 0;
+}
+
+static void sub_usage(FILE *f, const char *cmd, const struct gz_cli_sub *subs, size_t n,
+                      const char *note)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(subs[i].name) > w)
+            w = strlen(subs[i].name);
+    fprintf(f, "usage: gazette %s SUBCOMMAND [OPTIONS]\n\n", cmd);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "  %-*s %s\n", (int)w, subs[i].name, subs[i].help);
+    if (note)
+        fprintf(f, "\n%s", note);
+    fprintf(f, "\n'gazette %s SUBCOMMAND --help' lists its options.\n", cmd);
+}
+
+int gz_cli_run_sub(const char *cmd, const struct gz_cli_sub *subs, size_t n,
+                   const char *note, int argc, char **argv)
+{
+    if (argc < 2 || gz_cli_subcommand_first(argc, argv)) {
+        sub_usage(stderr, cmd, subs, n, note);
+        return GZ_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        sub_usage(stdout, cmd, subs, n, note);
+        return GZ_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--help-man")) {
+        for (size_t i = 0; i < n; i++) {
+            char *sub_argv[] = {(char *)subs[i].name, "--help-man", NULL};
+            subs[i].fn(2, sub_argv);
+        }
+        return GZ_EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "gazette: %s: unknown subcommand '%s'\n", cmd, argv[1]);
+    sub_usage(stderr, cmd, subs, n, note);
+    return GZ_EXIT_USAGE;
+}

@@ -5,6 +5,8 @@
 #include <strings.h>
 
 #include "content/markdown.h"
+#include "content/sanitize.h"
+#include "content/search.h"
 #include "content/slug.h"
 #include "content/teaser.h"
 #include "core/utf8.h"
@@ -49,12 +51,24 @@ struct prepared {
     int new_slug;
 };
 
+/* An imported HTML body: sanitized, and its text read back from the
+ * result, so the teaser holds only what the page shows. */
+static int render_html(const char *body, struct gz_buf *html, struct gz_buf *text)
+{
+    int rc = gz_sanitize_html(body, strlen(body), html, NULL);
+    if (rc == GZ_OK)
+        rc = gz_search_html_text(html->p ? html->p : "", html->len, text);
+    return rc;
+}
+
 static int prepare(const struct gz_article *a, size_t teaser_words, struct prepared *p)
 {
     const char *body = a->body_src ? a->body_src : "";
     struct gz_buf text;
     gz_buf_init(&text, GZ_BUF_PAGE_MAX);
-    int rc = gz_markdown_render(body, strlen(body), &p->html, &text);
+    int rc = a->body_format == GZ_FORMAT_HTML
+                 ? render_html(body, &p->html, &text)
+                 : gz_markdown_render(body, strlen(body), &p->html, &text);
     if (rc)
         goto out;
     rc = gz_teaser_make(a->summary, text.p, text.len, teaser_words, &p->teaser);
@@ -74,6 +88,8 @@ int gz_content_prepare(struct gz_article *a, size_t teaser_words)
         return GZ_EINVAL;
     if (!valid_opt(a->title) || !valid_opt(a->summary) || !valid_opt(a->body_src) ||
         !valid_opt(a->slug) || !valid_opt(a->lang) || !valid_tags(a))
+        return GZ_EINVAL;
+    if (a->body_format != GZ_FORMAT_MARKDOWN && a->body_format != GZ_FORMAT_HTML)
         return GZ_EINVAL;
 
     struct prepared p = {.new_slug = 0};

@@ -10,9 +10,11 @@
 /* Words in a teaser cut from the body (the site's default). */
 #define GZ_CONTENT_TEASER_WORDS 30
 
-/* Prepares an article for saving: renders a->body_src (Markdown; NULL is
- * taken as "") into a->body_html, makes a->teaser from a->summary or else
- * from the body's plain text (gz_teaser_make, teaser_words words), and sets
+/* Prepares an article for saving: renders a->body_src (NULL is taken as
+ * "") into a->body_html — Markdown (gz_markdown_render) or, when
+ * a->body_format is GZ_FORMAT_HTML (an import), HTML through
+ * gz_sanitize_html — makes a->teaser from a->summary or else from the
+ * body's plain text (gz_teaser_make, teaser_words words), and sets
  * a->slug from the title when it is NULL or "". A NULL summary or body_src
  * becomes "", a NULL or "" lang becomes "en". Replaced fields are freed
  * (they are heap strings owned by the article, as store.h says); the new
@@ -20,9 +22,10 @@
  *
  * Returns GZ_OK; GZ_EINVAL, changing nothing, when the title is NULL or
  * blank or any of title, summary, body_src, slug, lang or a tag name is
- * not valid UTF-8;
+ * not valid UTF-8, or body_format is neither format;
  * GZ_ETOOBIG, changing nothing, when the rendered body would exceed
- * GZ_BUF_PAGE_MAX; GZ_ERR when the Markdown parser fails. */
+ * GZ_BUF_PAGE_MAX or an HTML body is refused by the sanitizer as too big or
+ * too deeply nested; GZ_ERR when the Markdown parser fails. */
 int gz_content_prepare(struct gz_article *a, size_t teaser_words);
 
 /* Returns 1 when the language tag (BCP 47, e.g. "fa", "ar-EG", "ku-Arab")

@@ -48,6 +48,9 @@ struct setting {
 
 static const char *const windows[] = {"all", "24h", "7d", "30d", NULL};
 static const char *const levels[] = {"debug", "info", "warn", "error", NULL};
+/* The admin's catalogs (src/admin/i18n.c); the unit test admin_i18n checks
+ * that the two lists agree. */
+static const char *const admin_langs[] = {"en", "fr", NULL};
 static const char *const yes_no[] = {"yes", "no", "true", "false", "on", "off", "1", "0", NULL};
 
 static int check_nonempty(const char *v, char *why, size_t whylen);
@@ -131,6 +134,7 @@ static const struct setting settings[] = {
       "clients that may read /metrics (addresses or CIDR blocks, comma-separated)"),
     I("admin", "session_hours", session_hours, 1, 8760,
       "how long a login to the admin lasts, in hours"),
+    E("admin", "lang", admin_lang, admin_langs, "language of the admin's own text"),
     S("media", "dir", media_dir, check_nonempty, "a folder path",
       "folder where uploaded images are stored (created when missing)"),
     Z("media", "max_bytes", media_max_bytes, 1024, (int64_t)1 << 30,
@@ -140,6 +144,12 @@ static const struct setting settings[] = {
     I("feeds", "items", feeds_items, 1, 100, "articles in each feed (site, section, language)"),
     I("sitemap", "chunk", sitemap_chunk, 1, 50000,
       "article URLs per sitemap file (at most 50000, the sitemaps.org limit)"),
+    {.section = "export",
+     .key = "beacon_url",
+     .kind = OPT_STR,
+     FIELD(export_beacon_url),
+     .help = "live site that pages of a static export send their views to (/v/ID); "
+             "empty for site.url"},
 };
 
 _Static_assert(GZ_COUNTOF(settings) <= GZ_CONFIG_MAX_SETTINGS,
@@ -373,6 +383,7 @@ void gz_config_defaults(struct gz_config *c)
     set_str(&c->log_level, "info");
     set_str(&c->metrics_allow, "127.0.0.0/8, ::1/128");
     c->session_hours = 48;
+    set_str(&c->admin_lang, "en");
     set_str(&c->media_dir, "media");
     c->media_max_bytes = 10 << 20;
     set_str(&c->feeds_full_content, "yes");

@@ -44,11 +44,14 @@ struct gz_config {
     char *log_level;        /* [log] level: debug, info, warn or error */
     char *metrics_allow;    /* [metrics] allow: addresses (CIDR) that may read /metrics */
     int session_hours;      /* [admin] session_hours: how long a login lasts */
+    char *admin_lang;       /* [admin] lang: language of the admin (src/admin/i18n.h) */
     char *media_dir;        /* [media] dir: where uploaded files are kept */
     size_t media_max_bytes; /* [media] max_bytes: largest upload (413 past it) */
     char *feeds_full_content; /* [feeds] full_content: yes (whole article) or no (teaser) */
     int feeds_items;          /* [feeds] items: articles per feed */
     int sitemap_chunk;        /* [sitemap] chunk: article URLs per sitemap file */
+    char *export_beacon_url;  /* [export] beacon_url: where exported pages count views;
+                                 NULL (empty) for site_url */
 
     /* Where each value came from, indexed like the settings table (see
      * gz_config_count): NULL for the built-in default, else "FILE:LINE",

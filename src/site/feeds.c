@@ -477,7 +477,7 @@ struct gz_page *gz_site_data_page(struct gz_site *site, struct gz_request *r,
                                   const char *content_type, const char *bytes, size_t len)
 {
     struct gz_page *page = gz_page_new(r->path.p, r->path.len, 200, content_type,
-                                       bytes ? bytes : "", len, 1);
+                                       bytes ? bytes : "", len, !site->no_compress);
     page->content_only = 1; /* no blocks: fresh until the content changes */
     /* Last-Modified moves only when the bytes do: a re-render after an
      * unrelated change (a view count) keeps the old date. Called under the

@@ -5,6 +5,9 @@
 
 void gz_site_not_found(struct gz_site *site, struct gz_request *r)
 {
+    /* An old address of an imported site is not lost: it moved. */
+    if (gz_site_redirect_try(site, r) == GZ_OK)
+        return;
     struct gz_arena *ar = &r->worker->arena;
     uint64_t version;
     const char *title = gz_page_i18n(site, NULL)->msgs[GZ_MSG_NOT_FOUND];

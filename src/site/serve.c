@@ -31,6 +31,11 @@ static int is_view(struct gz_request *r)
     return !gz_views_is_prefetch(sec.p, sec.len, purpose.p, purpose.len);
 }
 
+int gz_site_is_view(struct gz_request *r)
+{
+    return is_view(r);
+}
+
 static int fresh(struct gz_site *site, const struct gz_page *p)
 {
     if (!p)

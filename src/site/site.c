@@ -206,6 +206,8 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
     gz_server_add_named_handler(site->server, gz_api_handle, site, "api");
     gz_server_add_named_handler(site->server, gz_site_media, site, "media");
     gz_server_add_named_handler(site->server, gz_site_article, site, "article");
+    /* Before home: "/?p=12" is an imported site's old address. */
+    gz_server_add_named_handler(site->server, gz_site_redirect, site, "redirect");
     gz_server_add_named_handler(site->server, gz_site_home, site, "home");
     /* Before the sections: /tag/SLUG/feed.xml is a feed, not a section page. */
     gz_server_add_named_handler(site->server, gz_site_feeds, site, "feed");
@@ -217,6 +219,7 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
     gz_server_add_named_handler(site->server, gz_site_health, site, "health");
     gz_server_add_named_handler(site->server, gz_site_ready, site, "health");
     gz_server_add_named_handler(site->server, gz_site_metrics, site, "metrics");
+    gz_server_add_named_handler(site->server, gz_site_beacon, site, "beacon");
     gz_server_add_handler(site->server, gz_site_fallback, site);
 
     site->nthreads = gz_server_threads(site->server);
@@ -261,6 +264,11 @@ int gz_site_serve(struct gz_site *site)
     gz_flusher_stop(site);
     gz_info("stopped; view counts flushed");
     return rc;
+}
+
+void gz_site_set_compress(struct gz_site *site, int compress)
+{
+    site->no_compress = !compress;
 }
 
 void gz_site_close(struct gz_site *site)

@@ -20,5 +20,9 @@ void gz_site_set_reconfigure(struct gz_site *site, gz_site_reconfigure_fn fn, vo
  * the view counts. */
 int gz_site_serve(struct gz_site *site);
 void gz_site_close(struct gz_site *site);
+/* Whether rendered pages get gzip and brotli variants (the default). The
+ * static export turns it off before serving: it writes the identity bytes
+ * only, and compressing cost it half its time. */
+void gz_site_set_compress(struct gz_site *site, int compress);
 
 #endif

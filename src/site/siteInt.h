@@ -85,6 +85,7 @@ struct gz_tz;
 struct gz_site {
     _Atomic(struct gz_site_conf *) conf;
     struct gz_admin *admin;  /* the admin's templates and assets */
+    int no_compress;         /* gz_site_set_compress(site, 0): identity pages only */
     /* The one-time setup key ("" once an administrator exists). Written by
      * gz_site_open, cleared by the setup page (a race of two browsers on
      * it at once is harmless: the second finds an administrator). */
@@ -259,12 +260,22 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
  * a render fn), which must then give the content version. */
 struct gz_page *gz_site_data_page(struct gz_site *site, struct gz_request *r,
                                   const char *content_type, const char *bytes, size_t len);
+/* serve.c: whether r is a reader's view by the page rules: not a bot's
+ * User-Agent, not a prefetch (the caller excludes HEAD and non-200). */
+int gz_site_is_view(struct gz_request *r);
+/* beacon.c: GET or POST /v/ID counts a view of article ID (204). */
+int gz_site_beacon(void *site, struct gz_request *r);
 /* 1 for GET/HEAD; otherwise answers 405 and returns 0. */
 int gz_site_method_ok(struct gz_request *r);
 /* The last handler: any other path gets the theme's 404 page. */
 int gz_site_fallback(void *site, struct gz_request *r);
 /* Sends the theme's 404 page. */
 void gz_site_not_found(struct gz_site *site, struct gz_request *r);
+/* redirect.c: answers 301 when the request's path (and query) is a stored
+ * redirect (an imported site's old address); else GZ_DECLINED. */
+int gz_site_redirect_try(struct gz_site *site, struct gz_request *r);
+/* The handler for "/?p=ID" and the like (before the home page's). */
+int gz_site_redirect(void *site, struct gz_request *r);
 
 /* The settings in effect; valid until the caller's next quiescent state
  * (the flusher, which replaces them, may use them at any time). */

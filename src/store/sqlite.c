@@ -31,7 +31,7 @@
 #define ARTICLE_COLUMNS                                                                  \
     "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
     "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
-    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at "                        \
+    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "        \
     "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
 
 #define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
@@ -39,6 +39,12 @@
 /* Published means status 1 (GZ_STATUS_PUBLISHED) and a publication time
  * that has come; ?1 is now. */
 #define PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
+/* Pages of a list: the ids of the page are found in an index that holds
+ * the filter and the order (OFFSET steps over index entries only), then
+ * only those rows are read. Stepping OFFSET over the rows themselves read
+ * every skipped article (its dates sit after its body): /page/999 of a
+ * 10,000-article site took 30 ms instead of 3. */
+#define NEWEST_FIRST " ORDER BY published_at DESC, id DESC"
 /* The same, after "a." in a join. */
 #define PUBLISHED_A "status = 1 AND a.published_at <= ?1 AND a.deleted_at = 0"
 
@@ -59,12 +65,14 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SLUG_OWNER] = "SELECT id FROM articles WHERE slug = ?1",
     [ST_ARTICLE_INSERT] =
         "INSERT INTO articles (id, slug, title, summary, body_src, body_html, teaser, "
-        "lang, status, published_at, updated_at, author_id, change_seq, image, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        "lang, status, published_at, updated_at, author_id, change_seq, image, created_at, "
+        "body_format) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [ST_ARTICLE_UPDATE] =
         "UPDATE articles SET slug = ?2, title = ?3, summary = ?4, body_src = ?5, "
         "body_html = ?6, teaser = ?7, lang = ?8, status = ?9, published_at = ?10, "
-        "updated_at = ?11, author_id = ?12, change_seq = ?13, image = ?14 WHERE id = ?1",
+        "updated_at = ?11, author_id = ?12, change_seq = ?13, image = ?14, "
+        "body_format = ?16 WHERE id = ?1", /* ?15 (created_at) is the insert's */
     [ST_ARTICLE_GET] = ARTICLE_COLUMNS "WHERE a.id = ?1",
     [ST_ARTICLE_GET_BY_SLUG] = ARTICLE_COLUMNS "WHERE a.slug = ?1",
     [ST_ARTICLE_TAGS] =
@@ -82,14 +90,15 @@ static const char *const stmt_sql[ST_COUNT] = {
         "JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id "
         "WHERE a." PUBLISHED_A " GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?2",
     [ST_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
-    [ST_TAG_ARTICLES] = "SELECT a.id, a.slug, a.title, a.teaser, a.lang, a.published_at "
-                        "FROM article_tags at JOIN articles a ON a.id = at.article_id "
-                        "WHERE at.tag_id = ?2 AND a." PUBLISHED_A " ORDER BY "
-                        "a.published_at DESC, a.id DESC LIMIT ?3 OFFSET ?4",
+    [ST_TAG_ARTICLES] = TEASER_COLUMNS "WHERE id IN (SELECT a.id FROM article_tags at "
+                                      "JOIN articles a ON a.id = at.article_id "
+                                      "WHERE at.tag_id = ?2 AND a." PUBLISHED_A
+                                      " ORDER BY a.published_at DESC, a.id DESC "
+                                      "LIMIT ?3 OFFSET ?4)" NEWEST_FIRST,
     [ST_TAG_COUNT] = "SELECT count(*) FROM article_tags at JOIN articles a ON "
                      "a.id = at.article_id WHERE at.tag_id = ?2 AND a." PUBLISHED_A,
-    [ST_LATEST] = TEASER_COLUMNS "WHERE " PUBLISHED " ORDER BY published_at DESC, "
-                                 "id DESC LIMIT ?2 OFFSET ?3",
+    [ST_LATEST] = TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " PUBLISHED
+                                 NEWEST_FIRST " LIMIT ?2 OFFSET ?3)" NEWEST_FIRST,
     [ST_COUNT_PUBLISHED] = "SELECT count(*) FROM articles WHERE " PUBLISHED,
     [ST_TEASER] = TEASER_COLUMNS "WHERE " PUBLISHED " AND id = ?2",
     [ST_CHANGES] = "SELECT id FROM articles WHERE change_seq > ?1 ORDER BY change_seq",
@@ -307,6 +316,16 @@ static int sqlite_rollback(struct gz_store *gs)
     return gz_sqlite_tx_rollback(from(gs));
 }
 
+static int sqlite_bulk(struct gz_store *gs, int bulk_mb)
+{
+    /* A negative cache_size is in KiB; -2000 is SQLite's default. */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", bulk_mb > 0 ? -1024 * bulk_mb : -2000);
+    if (sqlite3_exec(from(gs)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return gz_sqlite_fail(from(gs), "setting the page cache");
+    return GZ_OK;
+}
+
 /* ---- open, migrate, close ---- */
 
 sqlite3_stmt *gz_sqlite_stmt(struct sqlite_store *s, const char *sql)
@@ -483,6 +502,7 @@ static const struct gz_store_ops sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .bulk = sqlite_bulk,
     .article_save = gz_sqlite_article_save,
     .article_get = gz_sqlite_article_get,
     .article_get_by_slug = gz_sqlite_article_get_by_slug,
@@ -528,6 +548,14 @@ static const struct gz_store_ops sqlite_ops = {
     .media_get = gz_sqlite_media_get,
     .media_list = gz_sqlite_media_list,
     .media_delete = gz_sqlite_media_delete,
+    .redirect_set = gz_sqlite_redirect_set,
+    .redirect_get = gz_sqlite_redirect_get,
+    .redirect_list = gz_sqlite_redirect_list,
+    .redirect_delete = gz_sqlite_redirect_delete,
+    .import_key_get = gz_sqlite_import_key_get,
+    .import_key_set = gz_sqlite_import_key_set,
+    .tag_set_parent = gz_sqlite_tag_set_parent,
+    .tag_import = gz_sqlite_tag_import,
     .feed_articles = gz_sqlite_feed_articles,
     .sitemap_chunks = gz_sqlite_sitemap_chunks,
     .sitemap_articles = gz_sqlite_sitemap_articles,
@@ -548,6 +576,12 @@ static const struct gz_store_ops sqlite_ops = {
     .tag_alias_resolve = gz_sqlite_tag_alias_resolve,
     .tag_description_get = gz_sqlite_tag_description_get,
     .tag_description_set = gz_sqlite_tag_description_set,
+    .dump = gz_sqlite_dump,
+    .dump_is_empty = gz_sqlite_dump_is_empty,
+    .load_begin = gz_sqlite_load_begin,
+    .load_row = gz_sqlite_load_row,
+    .load_finish = gz_sqlite_load_finish,
+    .backup = gz_sqlite_backup,
 };
 
 /* Opens a handle with the given sqlite3_open_v2 flags, migrates it and

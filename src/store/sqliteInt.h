@@ -243,6 +243,21 @@ int gz_sqlite_lang_articles(struct gz_store *gs, const char *lang, int64_t now,
                             int64_t *total);
 int gz_sqlite_lang_counts(struct gz_store *gs, int64_t now, struct gz_lang_list *out);
 
+/* sqlite_import.c: redirects, import keys, tag parents (migration 0005) */
+int gz_sqlite_redirect_set(struct gz_store *gs, const char *path, const char *target,
+                           int64_t now);
+int gz_sqlite_redirect_get(struct gz_store *gs, const char *path, char **target);
+int gz_sqlite_redirect_list(struct gz_store *gs, size_t offset, size_t limit,
+                            struct gz_redirect_list *out, int64_t *total);
+int gz_sqlite_redirect_delete(struct gz_store *gs, const char *path);
+int gz_sqlite_import_key_get(struct gz_store *gs, const char *source, const char *key,
+                             char **kind, int64_t *local_id);
+int gz_sqlite_import_key_set(struct gz_store *gs, const char *source, const char *key,
+                             const char *kind, int64_t local_id);
+int gz_sqlite_tag_set_parent(struct gz_store *gs, int64_t tag_id, int64_t parent_id);
+int gz_sqlite_tag_import(struct gz_store *gs, const char *name, const char *slug,
+                         int64_t *id, char **final);
+
 /* sqlite_search.c: full-text search, tag aliases and descriptions */
 int gz_sqlite_search(struct gz_store *gs, const char *query, const char *lang, int64_t now,
                      size_t offset, size_t limit, struct gz_search_hits *out);
@@ -253,6 +268,15 @@ int gz_sqlite_tag_alias_list(struct gz_store *gs, int64_t tag_id,
 int gz_sqlite_tag_alias_resolve(struct gz_store *gs, const char *alias, struct gz_tag *out);
 int gz_sqlite_tag_description_get(struct gz_store *gs, int64_t tag_id, char **out);
 int gz_sqlite_tag_description_set(struct gz_store *gs, int64_t tag_id, const char *text);
+
+/* sqlite_json.c, sqlite_backup.c: whole-site export and import, backup */
+int gz_sqlite_dump(struct gz_store *gs, gz_dump_cb cb, void *ctx);
+int gz_sqlite_dump_is_empty(struct gz_store *gs, int *empty);
+int gz_sqlite_load_begin(struct gz_store *gs);
+int gz_sqlite_load_row(struct gz_store *gs, const char *kind, const struct gz_field *f,
+                       size_t n, char *err, size_t errlen);
+int gz_sqlite_load_finish(struct gz_store *gs, char *err, size_t errlen);
+int gz_sqlite_backup(struct gz_store *gs, const char *path, char *err, size_t errlen);
 /* Registers the "gazette" FTS5 tokenizer and the SQL functions
  * gz_search_html() and gz_search_clean() on db: before the migrations run,
  * since migration 0003 creates and fills the index with them. */

@@ -158,6 +158,7 @@ static int write_article(struct sqlite_store *s, const struct gz_article *a,
     gz_sqlite_bind_text(st, 14, a->image, &rc);
     if (insert)
         gz_sqlite_bind_i64(st, 15, plan->created_at, &rc);
+    gz_sqlite_bind_i64(st, 16, a->body_format, &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding an article")))
         return rc;
     rc = sqlite3_step(st);
@@ -386,6 +387,7 @@ static void fill_article(sqlite3_stmt *st, struct gz_article *out)
     out->image = gz_sqlite_column_dup(st, 13);
     out->deleted_at = sqlite3_column_int64(st, 14);
     out->created_at = sqlite3_column_int64(st, 15);
+    out->body_format = sqlite3_column_int(st, 16);
 }
 
 static int load_tags(struct sqlite_store *s, struct gz_article *out)

@@ -14,25 +14,27 @@
  * in the trash. */
 #define PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
 #define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
-#define NEWEST_FIRST " ORDER BY published_at DESC, id DESC LIMIT ?5 OFFSET ?6"
+#define ORDER " ORDER BY published_at DESC, id DESC"
+/* The page's ids from an index holding the filter and the order, then only
+ * their rows (as ST_LATEST in sqlite.c does). */
+#define PAGE_OF(where) TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " where ORDER \
+                       " LIMIT ?5 OFFSET ?6)" ORDER
 
 /* ---- the lists ----
  * Every list query numbers its parameters alike: ?1 now, ?2 and ?3 the
  * list's own numbers, ?4 its text, ?5 limit, ?6 offset. A statement binds
  * only the numbers up to the highest it uses (struct list_args). */
 
-static const char SQL_AUTHOR_PAGE[] =
-    TEASER_COLUMNS "WHERE author_id = ?2 AND " PUBLISHED NEWEST_FIRST;
+static const char SQL_AUTHOR_PAGE[] = PAGE_OF("author_id = ?2 AND " PUBLISHED);
 static const char SQL_AUTHOR_COUNT[] =
     "SELECT count(*) FROM articles WHERE author_id = ?2 AND " PUBLISHED;
-static const char SQL_ARCHIVE_PAGE[] = TEASER_COLUMNS
-    "WHERE published_at >= ?2 AND published_at < ?3 AND " PUBLISHED NEWEST_FIRST;
+static const char SQL_ARCHIVE_PAGE[] =
+    PAGE_OF("published_at >= ?2 AND published_at < ?3 AND " PUBLISHED);
 static const char SQL_ARCHIVE_COUNT[] =
     "SELECT count(*) FROM articles WHERE published_at >= ?2 AND published_at < ?3 "
     "AND " PUBLISHED;
 /* COLLATE NOCASE on the comparison: the index articles_by_lang has it. */
-static const char SQL_LANG_PAGE[] =
-    TEASER_COLUMNS "WHERE lang = ?4 COLLATE NOCASE AND " PUBLISHED NEWEST_FIRST;
+static const char SQL_LANG_PAGE[] = PAGE_OF("lang = ?4 COLLATE NOCASE AND " PUBLISHED);
 static const char SQL_LANG_COUNT[] =
     "SELECT count(*) FROM articles WHERE lang = ?4 COLLATE NOCASE AND " PUBLISHED;
 static const char SQL_MONTHS[] =

@@ -258,3 +258,15 @@ int gz_role_parse(const char *name, enum gz_role *out)
         }
     return GZ_EINVAL;
 }
+
+void gz_redirect_list_clear(struct gz_redirect_list *l)
+{
+    for (size_t i = 0; l && i < l->len; i++) {
+        free(l->items[i].path);
+        free(l->items[i].target);
+    }
+    if (l) {
+        free(l->items);
+        memset(l, 0, sizeof *l);
+    }
+}

@@ -49,6 +49,21 @@ struct gz_article {
     int64_t deleted_at;   /* in the trash since (0: not); set by article_trash */
     int64_t created_at;   /* filled by reads */
     int64_t saved_by;     /* writes: the user whose save this is (revision) */
+    int body_format;      /* GZ_FORMAT_MARKDOWN or GZ_FORMAT_HTML (imported) */
+};
+
+/* How an article's body_src is written (migration 0005). */
+enum { GZ_FORMAT_MARKDOWN = 0, GZ_FORMAT_HTML = 1 };
+
+/* An old address that answers 301 (migration 0005). */
+struct gz_redirect {
+    char *path;   /* "/2019/05/03/old-slug/" or "/?p=12" (path and query) */
+    char *target; /* a path of this site */
+};
+
+struct gz_redirect_list {
+    struct gz_redirect *items;
+    size_t len;
 };
 
 /* ---- the newsroom (migration 0002) ---- */
@@ -315,6 +330,23 @@ struct gz_tag_alias_list {
 #define GZ_TAG_ALIAS_MAX 100
 #define GZ_TAG_DESCRIPTION_MAX 2000
 
+/* ---- whole-site export and import (src/store/sqlite_json.c) ---- */
+
+/* One value of a row of the site (dump, load_row): a column's name and
+ * its value, pointing into the store's or the caller's memory. */
+enum gz_field_type { GZ_FIELD_NULL, GZ_FIELD_INT, GZ_FIELD_TEXT };
+struct gz_field {
+    const char *name;
+    enum gz_field_type type;
+    int64_t i;        /* GZ_FIELD_INT */
+    const char *text; /* GZ_FIELD_TEXT: UTF-8, len bytes */
+    size_t len;
+};
+
+/* Called by dump for each row; kind names its table ("article", ...). A
+ * non-zero return stops the dump and is returned by it. */
+typedef int (*gz_dump_cb)(void *ctx, const char *kind, const struct gz_field *f, size_t n);
+
 struct gz_store;
 
 struct gz_store_ops {
@@ -322,6 +354,10 @@ struct gz_store_ops {
     int (*begin)(struct gz_store *s);
     int (*commit)(struct gz_store *s);
     int (*rollback)(struct gz_store *s);
+    /* Bulk loads (imports): a page cache of bulk_mb MiB for this handle, so
+     * one large transaction is not spilled to disk page by page; 0 puts the
+     * default back. */
+    int (*bulk)(struct gz_store *s, int bulk_mb);
 
     /* Inserts (id == 0) or updates an article, its tags and the change
      * sequence. The slug is made unique if taken (suffix -2, -3, ...);
@@ -442,6 +478,31 @@ struct gz_store_ops {
                       struct gz_media_list *out, int64_t *total);
     int (*media_delete)(struct gz_store *s, int64_t id);
 
+    /* ---- imports (migration 0005; src/store/sqlite_import.c) ---- */
+    /* Adds or replaces the redirect of path. */
+    int (*redirect_set)(struct gz_store *s, const char *path, const char *target,
+                        int64_t now);
+    /* *target (heap) for path; GZ_ENOTFOUND when none. */
+    int (*redirect_get)(struct gz_store *s, const char *path, char **target);
+    /* By path, skipping offset; *total counts them all (may be NULL). */
+    int (*redirect_list)(struct gz_store *s, size_t offset, size_t limit,
+                         struct gz_redirect_list *out, int64_t *total);
+    int (*redirect_delete)(struct gz_store *s, const char *path);
+    /* What (source, key) was imported as: its kind ("article", "tag",
+     * "user", "media") into kind (heap, may be NULL) and its row id;
+     * GZ_ENOTFOUND when it was not imported before. */
+    int (*import_key_get)(struct gz_store *s, const char *source, const char *key,
+                          char **kind, int64_t *local_id);
+    int (*import_key_set)(struct gz_store *s, const char *source, const char *key,
+                          const char *kind, int64_t local_id);
+    /* Sets (or clears, parent_id 0) a tag's parent. */
+    int (*tag_set_parent)(struct gz_store *s, int64_t tag_id, int64_t parent_id);
+    /* The tag named name, created with slug (or slug-2, -3, ... when the
+     * slug is taken) when there is none; its id into *id and its slug into
+     * *final (heap; final may be NULL). */
+    int (*tag_import)(struct gz_store *s, const char *name, const char *slug,
+                      int64_t *id, char **final);
+
     /* ---- feeds and sitemaps; every read is of published articles ---- */
     /* Newest first (published_at, then id), with body, author and tags. */
     int (*feed_articles)(struct gz_store *s, const struct gz_feed_filter *f,
@@ -524,6 +585,34 @@ struct gz_store_ops {
      * GZ_EINVAL when longer than GZ_TAG_DESCRIPTION_MAX bytes or not UTF-8;
      * GZ_ENOTFOUND when there is no such tag. */
     int (*tag_description_set)(struct gz_store *s, int64_t tag_id, const char *text);
+
+    /* ---- whole-site export and import, backup (sqlite_json.c, sqlite_backup.c) ---- */
+    /* Calls cb for every row of the site, in one snapshot, kind by kind:
+     * sequence, setting, user, tag, tag_alias, media, article, article_tag, revision,
+     * translation, redirect, import_key, views_daily, views_hourly (what a
+     * row refers to comes first); within a kind by id or key. Every column
+     * of the row, pass_hash included. Sessions, API tokens, throttling and
+     * the search index are not rows of the site. */
+    int (*dump)(struct gz_store *s, gz_dump_cb cb, void *ctx);
+    /* *empty = 1 when the site has no article, user, tag, media or
+     * redirect (settings do not count). */
+    int (*dump_is_empty)(struct gz_store *s, int *empty);
+    /* Starts the transaction of an import of rows (load_row), ended by
+     * load_finish or rollback. */
+    int (*load_begin)(struct gz_store *s);
+    /* Inserts one row of a dump's kind, ids and times as given. A column
+     * left out takes "" / 0 (NULL where the column may be NULL). GZ_EINVAL
+     * for an unknown kind or field or a wrong type, GZ_EEXIST when a unique
+     * key is taken; a message in err. */
+    int (*load_row)(struct gz_store *s, const char *kind, const struct gz_field *f, size_t n,
+                    char *err, size_t errlen);
+    /* Checks that every reference found its row, rebuilds the search
+     * index and commits; on failure rolls back, with a message in err. */
+    int (*load_finish)(struct gz_store *s, char *err, size_t errlen);
+    /* Writes a consistent copy of the database to path (created or
+     * overwritten) while others keep writing; a message in err on
+     * failure. */
+    int (*backup)(struct gz_store *s, const char *path, char *err, size_t errlen);
 };
 
 struct gz_store {
@@ -589,6 +678,7 @@ void gz_revision_clear(struct gz_revision *r);
 void gz_revision_list_clear(struct gz_revision_list *l);
 void gz_media_clear(struct gz_media *m);
 void gz_media_list_clear(struct gz_media_list *l);
+void gz_redirect_list_clear(struct gz_redirect_list *l);
 void gz_month_list_clear(struct gz_month_list *l);
 void gz_lang_list_clear(struct gz_lang_list *l);
 void gz_article_list_clear(struct gz_article_list *l);

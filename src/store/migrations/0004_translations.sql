@@ -13,7 +13,9 @@ CREATE TABLE article_translations (
 CREATE INDEX article_translations_by_group ON article_translations(group_id);
 
 -- Per-language home pages ask for "published, this language, newest first";
--- language tags compare case-insensitively ("pt-BR" is "pt-br").
-CREATE INDEX articles_by_lang ON articles(lang COLLATE NOCASE, published_at DESC);
+-- language tags compare case-insensitively ("pt-BR" is "pt-br"). Status and
+-- deleted_at are in the index so that whether an article is public is
+-- answered there, not from its row (whose dates sit after its body).
+CREATE INDEX articles_by_lang ON articles(lang COLLATE NOCASE, status, deleted_at, published_at);
 -- Author pages: one author's articles, newest first.
-CREATE INDEX articles_by_author_date ON articles(author_id, published_at DESC);
+CREATE INDEX articles_by_author_date ON articles(author_id, status, deleted_at, published_at);

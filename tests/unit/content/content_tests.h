@@ -15,5 +15,7 @@ int gz_test_slug(void);
 int gz_test_prepare(void);
 int gz_test_normalize(void);
 int gz_test_search(void);
+int gz_test_sanitize(void);
+int gz_test_wordpress(void);
 
 #endif

@@ -13,5 +13,7 @@ int main(int argc, char **argv)
     failed += gz_test_prepare();
     failed += gz_test_normalize();
     failed += gz_test_search();
+    failed += gz_test_sanitize();
+    failed += gz_test_wordpress();
     return failed != 0;
 }

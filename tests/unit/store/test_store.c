@@ -481,6 +481,38 @@ static void test_update_keeps_id(void **state)
     gz_article_clear(&a);
 }
 
+/* body_format (migration 0005): written on insert and update, read back by
+ * article_get and article_get_by_slug; 0 (Markdown) by default. */
+static void test_body_format(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    int64_t md = save_new(s, "markdown", GZ_STATUS_PUBLISHED, NOW - 10);
+    struct gz_article a;
+    article_init(&a, "imported", "Imported");
+    a.body_format = GZ_FORMAT_HTML;
+    assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+    struct gz_article b;
+    assert_int_equal(s->ops->article_get(s, a.id, &b), GZ_OK);
+    assert_int_equal(b.body_format, GZ_FORMAT_HTML);
+    gz_article_clear(&b);
+    assert_int_equal(s->ops->article_get(s, md, &b), GZ_OK);
+    assert_int_equal(b.body_format, GZ_FORMAT_MARKDOWN);
+    gz_article_clear(&b);
+    /* an update writes it too */
+    a.body_format = GZ_FORMAT_MARKDOWN;
+    assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+    assert_int_equal(sql_i64(f->path, "SELECT body_format FROM articles WHERE slug = "
+                                      "'imported'"),
+                     GZ_FORMAT_MARKDOWN);
+    a.body_format = GZ_FORMAT_HTML;
+    assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
+    assert_int_equal(s->ops->article_get_by_slug(s, "imported", &b), GZ_OK);
+    assert_int_equal(b.body_format, GZ_FORMAT_HTML);
+    gz_article_clear(&b);
+    gz_article_clear(&a);
+}
+
 static void test_changes_since(void **state)
 {
     struct fixture *f = *state;
@@ -896,6 +928,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slug_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_slug_clash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_since, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teasers, setup, teardown),

@@ -62,7 +62,8 @@
   var previewSeq = 0;
   var refreshPreview = debounce(function () {
     var seq = ++previewSeq;
-    post(form.getAttribute('data-preview-url'), new URLSearchParams({body: body.value}))
+    post(form.getAttribute('data-preview-url'),
+         new URLSearchParams({body: body.value, format: body.getAttribute('data-format') || 'markdown'}))
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         // The HTML is the server's sanitized rendering of the Markdown.

@@ -1,0 +1,66 @@
+/* gazette import json FILE: an export of `gazette export json` read into
+ * an empty site, in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "io/json.h"
+#include "store/store.h"
+
+static const char usage[] = "gazette import json FILE";
+
+static void report(const struct gz_json_stats *stats)
+{
+    printf("imported %lld rows:", (long long)stats->rows);
+    for (size_t i = 0; i < stats->nkinds; i++)
+        printf(" %s %lld%s", stats->kinds[i].kind, (long long)stats->kinds[i].rows,
+               i + 1 < stats->nkinds ? "," : "");
+    printf("\n");
+}
+
+static int import_from(const struct gz_config *cfg, const char *path)
+{
+    char err[1024];
+    struct gz_json_stats stats = {0};
+    int to_stdin = !strcmp(path, "-");
+    FILE *in = to_stdin ? stdin : fopen(path, "r");
+    if (!in) {
+        fprintf(stderr, "gazette: cannot read %s\n", path);
+        return GZ_EIO;
+    }
+    struct gz_store *s = NULL;
+    int rc = gz_cli_open_store(cfg, &s);
+    if (rc == GZ_OK) {
+        rc = gz_json_import(s, in, to_stdin ? "stdin" : path, &stats, err, sizeof err);
+        if (rc != GZ_OK)
+            fprintf(stderr, "gazette: import json: %s\nnothing was imported\n", err);
+        else
+            report(&stats);
+    }
+    gz_store_close(s);
+    gz_json_stats_clear(&stats);
+    if (!to_stdin)
+        fclose(in);
+    return rc;
+}
+
+int gz_cmd_import_json(int argc, char **argv)
+{
+    struct gz_opt opts[] = {GZ_CLI_SITE_OPTS};
+    size_t n = GZ_COUNTOF(opts), npos;
+    const char *pos[2];
+    int rc = gz_cli_parse(argc, argv, usage, opts, n, pos, 2, &npos);
+    if (rc)
+        return rc > 0 ? GZ_EXIT_OK : GZ_EXIT_USAGE;
+    if (npos != 1) {
+        fprintf(stderr, "gazette: import json needs one FILE\nusage: %s\n", usage);
+        return GZ_EXIT_USAGE;
+    }
+    struct gz_config cfg;
+    if (gz_cli_config(&cfg, opts, n))
+        return GZ_EXIT_USAGE;
+    rc = import_from(&cfg, pos[0]);
+    gz_config_clear(&cfg);
+    return rc == GZ_OK ? GZ_EXIT_OK : GZ_EXIT_FAIL;
+}
