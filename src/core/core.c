@@ -147,12 +147,23 @@ int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *rep;
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
         }
         int rc = gz_buf_append(b, s + start, i - start);
         if (!rc)
@@ -169,6 +180,35 @@ fail:
     if (b->p)
         b->p[before] = '\0';
     return GZ_ETOOBIG;
+}
+
+int gz_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t gz_percent_unescape(const char *s, size_t len, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < len &&
+            (hi = gz_hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = gz_hexval((unsigned char)s[i + 2])) >= 0) {
+            out[n++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[n++] = s[i];
+        }
+    }
+    out[n] = '\0';
+    return n;
 }
 
 int gz_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)

@@ -66,6 +66,13 @@ int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n);
 /* Default maximum for buffers that hold one page or one article. */
 #define GZ_BUF_PAGE_MAX ((size_t)16 << 20)
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int gz_hexval(int c);
+/* Decodes the %XX escapes of s (len bytes) into out (room for len + 1
+ * bytes), keeping a '%' that starts no valid escape as it is; NUL-terminates
+ * and returns the length (which may hold decoded NUL bytes). */
+size_t gz_percent_unescape(const char *s, size_t len, char *out);
+
 /* Parses a decimal integer in [min, max] from the whole of s.
  * Returns GZ_OK or GZ_EINVAL; never reads past len. */
 int gz_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);

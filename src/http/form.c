@@ -3,17 +3,6 @@
 
 #include <string.h>
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes n bytes of p into a new arena string; *len is its length. */
 static char *decode(struct gz_arena *a, const char *p, size_t n, size_t *len)
 {
@@ -23,8 +12,8 @@ static char *decode(struct gz_arena *a, const char *p, size_t n, size_t *len)
         if (p[i] == '+') {
             out[o++] = ' ';
         } else if (p[i] == '%') {
-            int hi = i + 2 < n ? hexval((unsigned char)p[i + 1]) : -1;
-            int lo = i + 2 < n ? hexval((unsigned char)p[i + 2]) : -1;
+            int hi = i + 2 < n ? gz_hexval((unsigned char)p[i + 1]) : -1;
+            int lo = i + 2 < n ? gz_hexval((unsigned char)p[i + 2]) : -1;
             if (hi < 0 || lo < 0)
                 return NULL;
             out[o++] = (char)(hi << 4 | lo);

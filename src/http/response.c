@@ -19,10 +19,12 @@ static void add_security_headers(h2o_req_t *req)
     h2o_headers_t *h = &req->res.headers;
     h2o_add_header_by_str(&req->pool, h, LIT("content-security-policy"), 0, NULL,
                           LIT(csp));
-    h2o_add_header_by_str(&req->pool, h, LIT("x-content-type-options"), 0, NULL, LIT("nosniff"));
+    h2o_add_header_by_str(&req->pool, h, LIT("x-content-type-options"), 0, NULL,
+                          LIT("nosniff"));
     h2o_add_header_by_str(&req->pool, h, LIT("referrer-policy"), 0, NULL,
                           LIT("strict-origin-when-cross-origin"));
-    h2o_add_header_by_str(&req->pool, h, LIT("x-frame-options"), 0, NULL, LIT("SAMEORIGIN"));
+    h2o_add_header_by_str(&req->pool, h, LIT("x-frame-options"), 0, NULL,
+                          LIT("SAMEORIGIN"));
 }
 
 /* A generator whose callbacks are NULL: the whole body goes out in one
@@ -157,7 +159,8 @@ static int not_modified(struct gz_request *r, const struct gz_page *page)
         return gz_http_etag_matches(inm, page->etag, page->etag_len);
     struct gz_str ims = gz_http_header(r, H2O_TOKEN_IF_MODIFIED_SINCE);
     struct tm tm;
-    if (page->last_modified <= 0 || !ims.len || h2o_time_parse_rfc1123(ims.p, ims.len, &tm))
+    if (page->last_modified <= 0 || !ims.len ||
+        h2o_time_parse_rfc1123(ims.p, ims.len, &tm))
         return 0;
     return (int64_t)timegm(&tm) >= page->last_modified;
 }
@@ -173,7 +176,8 @@ static void add_last_modified(h2o_req_t *req, int64_t when)
                    H2O_TIMESTR_RFC1123_LEN);
 }
 
-int gz_http_send_page(struct gz_request *r, struct gz_page *page, const char *cache_control)
+int gz_http_send_page(struct gz_request *r, struct gz_page *page,
+                      const char *cache_control)
 {
     h2o_req_t *req = r->req;
     h2o_headers_t *h = &req->res.headers;
@@ -266,20 +270,11 @@ void gz_http_add_header(struct gz_request *r, const char *name, const char *valu
 {
     h2o_req_t *req = r->req;
     size_t n = strlen(name), v = strlen(value);
-    char *nc = h2o_mem_alloc_pool(&req->pool, n + 1), *vc = h2o_mem_alloc_pool(&req->pool, v + 1);
+    char *nc = h2o_mem_alloc_pool(&req->pool, n + 1),
+         *vc = h2o_mem_alloc_pool(&req->pool, v + 1);
     memcpy(nc, name, n + 1);
     memcpy(vc, value, v + 1);
     h2o_add_header_by_str(&req->pool, &req->res.headers, nc, n, 0, NULL, vc, v);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 int gz_http_decode_path(const char *src, size_t n, char *dst, size_t cap, size_t *len)
@@ -290,7 +285,8 @@ int gz_http_decode_path(const char *src, size_t n, char *dst, size_t cap, size_t
         if (c == '%') {
             if (i + 2 >= n)
                 return GZ_EINVAL;
-            int hi = hexval((unsigned char)src[i + 1]), lo = hexval((unsigned char)src[i + 2]);
+            int hi = gz_hexval((unsigned char)src[i + 1]),
+                lo = gz_hexval((unsigned char)src[i + 2]);
             if (hi < 0 || lo < 0)
                 return GZ_EINVAL;
             c = hi * 16 + lo;

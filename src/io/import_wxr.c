@@ -109,34 +109,12 @@ static void note(struct gz_wxr_report *rep, const char *fmt, ...)
     rep->notes_total++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* s with %XX decoded (heap); s itself when the result would not be UTF-8
  * or would hold a NUL, '/' or a control character. */
 static char *percent_decode(const char *s, size_t len)
 {
     char *out = gz_xmalloc(len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            out[n++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[n++] = s[i];
-        }
-    }
-    out[n] = '\0';
+    size_t n = gz_percent_unescape(s, len, out);
     int ok = gz_utf8_valid(out, n) && strlen(out) == n;
     for (size_t i = 0; ok && i < n; i++)
         ok = (unsigned char)out[i] >= 0x20 && out[i] != 0x7f;

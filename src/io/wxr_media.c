@@ -117,32 +117,13 @@ static int skipped(struct gz_wxr_media *m, const char *path, const char *reason)
 
 /* ---- paths ------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* The path part of a URL (len bytes) with %XX decoded (heap); NULL when
  * the result is not UTF-8 or holds a control character (a NUL above all,
  * which would cut the path short). */
 static char *path_decode(const char *s, size_t len)
 {
     char *out = gz_xmalloc(len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            out[n++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[n++] = s[i];
-        }
-    }
-    out[n] = '\0';
+    size_t n = gz_percent_unescape(s, len, out);
     int ok = n > 0 && gz_utf8_valid(out, n);
     for (size_t i = 0; ok && i < n; i++)
         ok = (unsigned char)out[i] >= 0x20 && out[i] != 0x7f;
