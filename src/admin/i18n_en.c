@@ -9,6 +9,13 @@
 const struct gz_admin_msg gz_admin_msgs[] = {
     /* ---- the templates ---- */
     {"actions", "Actions"},
+    /* words the admin's scripts show (read from data- attributes) */
+    {"js_autosave_failed", "Not saved automatically:"},
+    {"js_autosave_no_answer", "Not saved automatically; the server did not answer."},
+    {"js_autosaved_at", "Draft saved automatically at"},
+    {"js_copied", "Copied"},
+    {"js_copy", "Copy"},
+    {"js_file_too_large", "This file is larger than the upload limit."},
     {"add_a_user", "Add a user"},
     {"add_user", "Add user"},
     {"add_user_help",

@@ -9,6 +9,14 @@
 
 static const struct gz_admin_entry entries[] = {
     {"Actions", "Actions"},
+    {"Not saved automatically:", "Non enregistré automatiquement :"},
+    {"Not saved automatically; the server did not answer.",
+     "Non enregistré automatiquement : le serveur n'a pas répondu."},
+    {"Draft saved automatically at", "Brouillon enregistré automatiquement à"},
+    {"Copied", "Copié"},
+    {"Copy", "Copier"},
+    {"This file is larger than the upload limit.",
+     "Ce fichier dépasse la taille maximale d'envoi."},
     {"Add a user", "Ajouter un utilisateur"},
     {"Add user", "Ajouter l'utilisateur"},
     {"An author without a password becomes a user when you give their name here.",

@@ -81,6 +81,13 @@ def test_admin_in_french():
     check("<h1>Écrire un article</h1>" in page, "editor heading")
     check('<label for="title">Titre</label>' in page, "labels keep their for= and are French")
     check(">Brouillon</option>" in page, "status options in French")
+    # The scripts' words come from the page too (autosave status).
+    check('data-saved-at="Brouillon enregistré automatiquement à"' in page,
+          "the autosave words in French")
+    media = adm.get("/admin/media").text
+    check('data-copy-word="Copier"' in media and
+          "data-too-large=\"Ce fichier dépasse la taille maximale d&#39;envoi.\"" in media,
+          "the media script's words in French")
     no_english(page, "the editor")
 
     # A form error, a flash message and an error page.

@@ -145,6 +145,11 @@
     if (saveStatus) saveStatus.textContent = text;
   }
 
+  // The words come from the page (the admin's language), English if absent.
+  function word(name, english) {
+    return (saveStatus && saveStatus.getAttribute('data-' + name)) || english;
+  }
+
   function autosave() {
     var url = form.getAttribute('data-autosave-url');
     if (!url || !dirty || saving || (status && status.value !== 'draft') || !title.value.trim())
@@ -162,7 +167,7 @@
         saving = false;
         if (!res) return;
         if (res.status !== 200) {
-          say('Not saved automatically: ' + (res.json.error || res.status));
+          say(word('failed', 'Not saved automatically:') + ' ' + (res.json.error || res.status));
           if (res.status === 409 || res.status === 403) form.removeAttribute('data-autosave-url');
           return;
         }
@@ -172,12 +177,13 @@
         form.setAttribute('data-autosave-url', j.autosave_url);
         if (window.location.pathname !== j.edit_url && window.history.replaceState)
           window.history.replaceState(null, '', j.edit_url);
-        say('Draft saved automatically at ' + new Date(j.saved_at * 1000).toLocaleTimeString() + '.');
+        say(word('saved-at', 'Draft saved automatically at') + ' ' +
+            new Date(j.saved_at * 1000).toLocaleTimeString() + '.');
       })
       .catch(function () {
         saving = false;
         dirty = true;
-        say('Not saved automatically; the server did not answer.');
+        say(word('no-answer', 'Not saved automatically; the server did not answer.'));
       });
   }
   setInterval(autosave, 10000);
