@@ -15,6 +15,7 @@
 #include "render/embedded.h"
 #include "render/template.h"
 #include "render/theme.h"
+#include "site/route.h"
 #include "site/siteInt.h"
 
 #define LOGIN_COOKIE "gz_login" /* double-submit CSRF token of the login form */
@@ -50,18 +51,6 @@ static int lit_eq(struct gz_str s, const char *lit)
 {
     size_t n = strlen(lit);
     return s.len == n && !memcmp(s.p, lit, n);
-}
-
-/* Whether s is prefix or starts with prefix followed by '/'; sets *sub to
- * the rest. */
-static int under(struct gz_str s, const char *prefix, struct gz_str *sub)
-{
-    size_t n = strlen(prefix);
-    if (s.len < n || memcmp(s.p, prefix, n) || (s.len > n && s.p[n] != '/'))
-        return 0;
-    sub->p = s.p + n;
-    sub->len = s.len - n;
-    return 1;
 }
 
 static int secure_cookies(struct gz_site *site)
@@ -401,10 +390,10 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
 {
     struct gz_site *site = ctx;
     struct gz_str rest;
-    if (!under(r->path, "/admin", &rest))
+    if (!gz_route_under(r->path, "/admin", &rest))
         return GZ_DECLINED;
     struct gz_str sub;
-    if (under(rest, "/assets", &sub) && sub.len > 1) {
+    if (gz_route_under(rest, "/assets", &sub) && sub.len > 1) {
         if (!gz_site_method_ok(r))
             return GZ_OK;
         sub.p++;
@@ -467,7 +456,7 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
         gz_admin_error(&q, 403,
                        gz_admin_tr(&q, "This form has expired or did not come from "
                                        "this site. Reload the page and try again."));
-    } else if (is_post && !is_urlencoded(r) && !under(rest, "/media", &sub)) {
+    } else if (is_post && !is_urlencoded(r) && !gz_route_under(rest, "/media", &sub)) {
         gz_admin_error(
             &q, 415,
             gz_admin_tr(&q, "Forms must be sent as application/x-www-form-urlencoded."));
@@ -475,17 +464,17 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
         dashboard(&q);
     } else if (lit_eq(rest, "/logout")) {
         do_logout(&q);
-    } else if (under(rest, "/articles", &sub)) {
+    } else if (gz_route_under(rest, "/articles", &sub)) {
         gz_admin_articles(&q, sub);
-    } else if (under(rest, "/media", &sub)) {
+    } else if (gz_route_under(rest, "/media", &sub)) {
         gz_admin_media(&q, sub);
-    } else if (under(rest, "/users", &sub)) {
+    } else if (gz_route_under(rest, "/users", &sub)) {
         gz_admin_users(&q, sub);
-    } else if (under(rest, "/settings", &sub)) {
+    } else if (gz_route_under(rest, "/settings", &sub)) {
         gz_admin_settings(&q, sub);
-    } else if (under(rest, "/tokens", &sub)) {
+    } else if (gz_route_under(rest, "/tokens", &sub)) {
         gz_admin_tokens(&q, sub);
-    } else if (under(rest, "/account", &sub)) {
+    } else if (gz_route_under(rest, "/account", &sub)) {
         gz_admin_account(&q, sub);
     } else {
         gz_admin_error(&q, 404, gz_admin_tr(&q, "There is no such admin page."));

@@ -264,27 +264,14 @@ static enum gz_image_type media_name_ok(struct gz_str rest)
     return gz_image_from_ext(p + at, rest.len - at);
 }
 
-/* Reads the whole of fd (size bytes) into a new buffer; NULL on a short read. */
-static char *read_whole(int fd, size_t size)
-{
-    char *buf = gz_xmalloc(size ? size : 1);
-    size_t got = 0;
-    while (got < size) {
-        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            free(buf);
-            return NULL;
-        }
-        got += (size_t)n;
-    }
-    return buf;
-}
-
 static void send_file(struct gz_request *r, int fd, size_t size, enum gz_image_type t)
 {
-    char *buf = read_whole(fd, size);
+    char *buf;
+    size_t got;
+    if (gz_read_fd(fd, size, &buf, &got) == GZ_OK && got != size) {
+        free(buf); /* it changed since the caller looked: a concurrent write */
+        buf = NULL;
+    }
     if (!buf) {
         gz_error("media: cannot read %.*s: %s", (int)r->path.len, r->path.p,
                  strerror(errno));

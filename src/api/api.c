@@ -14,6 +14,7 @@
 
 #include "api/apiInt.h"
 #include "core/log.h"
+#include "site/route.h"
 #include "site/siteInt.h"
 
 #define PREFIX "/api/v1"
@@ -227,17 +228,6 @@ static void method_not_allowed(struct gz_api_req *q, unsigned allowed)
     gz_api_problemf(q, 405, GZ_PROBLEM_METHOD, "This resource takes %s.", allow);
 }
 
-/* Whether s is prefix or starts with prefix followed by '/'; sets *rest. */
-static int under(struct gz_str s, const char *prefix, struct gz_str *rest)
-{
-    size_t n = strlen(prefix);
-    if (s.len < n || memcmp(s.p, prefix, n) || (s.len > n && s.p[n] != '/'))
-        return 0;
-    rest->p = s.p + n;
-    rest->len = s.len - n;
-    return 1;
-}
-
 static void not_found(struct gz_api_req *q)
 {
     gz_api_problemf(q, 404, GZ_PROBLEM_NOT_FOUND,
@@ -250,7 +240,7 @@ static void route(struct gz_api_req *q, struct gz_str rest)
 {
     for (size_t i = 0; i < GZ_COUNTOF(routes); i++) {
         struct gz_str sub;
-        if (!under(rest, routes[i].name, &sub))
+        if (!gz_route_under(rest, routes[i].name, &sub))
             continue;
         int64_t id = 0;
         unsigned allowed = routes[i].collection;
@@ -294,7 +284,7 @@ static int authenticate(struct gz_api_req *q)
 int gz_api_handle(void *ctx, struct gz_request *r)
 {
     struct gz_str rest;
-    if (!under(r->path, "/api", &rest))
+    if (!gz_route_under(r->path, "/api", &rest))
         return GZ_DECLINED;
     struct gz_site *site = ctx;
     struct gz_api_req q = {
@@ -305,7 +295,7 @@ int gz_api_handle(void *ctx, struct gz_request *r)
         .method = method_of(r),
         .now = time(NULL),
     };
-    if (!under(r->path, PREFIX, &rest)) {
+    if (!gz_route_under(r->path, PREFIX, &rest)) {
         not_found(&q);
     } else if (!q.method) {
         gz_http_add_header(r, "allow", "GET, HEAD, POST, PATCH, DELETE");

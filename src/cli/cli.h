@@ -141,6 +141,13 @@ int gz_cmd_migrate(int argc, char **argv);
  * value, as the site options do. -1 when there is no subcommand. */
 int gz_cli_subcommand_first(int argc, char **argv);
 
+/* A command that takes the site options and one argument ("gazette import
+ * json FILE"): parses them, then runs fn(cfg, argument); `what` names the
+ * argument in the usage error ("FILE", "DIR"). Returns the exit code. */
+int gz_cli_run_on(int argc, char **argv, const char *usage, const char *cmd,
+                  const char *what,
+                  int (*fn)(const struct gz_config *cfg, const char *arg));
+
 /* One subcommand of a command with subcommands ("gazette user add"). */
 struct gz_cli_sub {
     const char *name;

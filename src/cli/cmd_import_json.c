@@ -47,20 +47,5 @@ static int import_from(const struct gz_config *cfg, const char *path)
 
 int gz_cmd_import_json(int argc, char **argv)
 {
-    struct gz_opt opts[] = {GZ_CLI_SITE_OPTS};
-    size_t n = GZ_COUNTOF(opts), npos;
-    const char *pos[2];
-    int rc = gz_cli_parse(argc, argv, usage, opts, n, pos, 2, &npos);
-    if (rc)
-        return rc > 0 ? GZ_EXIT_OK : GZ_EXIT_USAGE;
-    if (npos != 1) {
-        fprintf(stderr, "gazette: import json needs one FILE\nusage: %s\n", usage);
-        return GZ_EXIT_USAGE;
-    }
-    struct gz_config cfg;
-    if (gz_cli_config(&cfg, opts, n))
-        return GZ_EXIT_USAGE;
-    rc = import_from(&cfg, pos[0]);
-    gz_config_clear(&cfg);
-    return rc == GZ_OK ? GZ_EXIT_OK : GZ_EXIT_FAIL;
+    return gz_cli_run_on(argc, argv, usage, "import json", "FILE", import_from);
 }

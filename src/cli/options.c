@@ -259,3 +259,25 @@ int gz_cli_run_sub(const char *cmd, const struct gz_cli_sub *subs, size_t n,
     sub_usage(stderr, cmd, subs, n, note);
     return GZ_EXIT_USAGE;
 }
+
+int gz_cli_run_on(int argc, char **argv, const char *usage, const char *cmd,
+                  const char *what,
+                  int (*fn)(const struct gz_config *cfg, const char *arg))
+{
+    struct gz_opt opts[] = {GZ_CLI_SITE_OPTS};
+    size_t n = GZ_COUNTOF(opts), npos;
+    const char *pos[2];
+    int rc = gz_cli_parse(argc, argv, usage, opts, n, pos, 2, &npos);
+    if (rc)
+        return rc > 0 ? GZ_EXIT_OK : GZ_EXIT_USAGE;
+    if (npos != 1) {
+        fprintf(stderr, "gazette: %s needs one %s\nusage: %s\n", cmd, what, usage);
+        return GZ_EXIT_USAGE;
+    }
+    struct gz_config cfg;
+    if (gz_cli_config(&cfg, opts, n))
+        return GZ_EXIT_USAGE;
+    rc = fn(&cfg, pos[0]);
+    gz_config_clear(&cfg);
+    return rc == GZ_OK ? GZ_EXIT_OK : GZ_EXIT_FAIL;
+}

@@ -1,8 +1,12 @@
 #include "core/core.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -180,6 +184,35 @@ fail:
     if (b->p)
         b->p[before] = '\0';
     return GZ_ETOOBIG;
+}
+
+int gz_read_fd(int fd, size_t max, char **out, size_t *len)
+{
+    struct stat st;
+    *out = NULL;
+    *len = 0;
+    if (fstat(fd, &st) != 0)
+        return GZ_EIO;
+    if (!S_ISREG(st.st_mode))
+        return GZ_EINVAL;
+    if ((uint64_t)st.st_size > max)
+        return GZ_ETOOBIG;
+    size_t size = (size_t)st.st_size, got = 0;
+    char *buf = gz_xmalloc(size + 1);
+    while (got < size) {
+        ssize_t n = pread(fd, buf + got, size - got, (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            free(buf);
+            return GZ_EIO;
+        }
+        got += (size_t)n;
+    }
+    buf[size] = '\0';
+    *out = buf;
+    *len = size;
+    return GZ_OK;
 }
 
 int gz_hexval(int c)

@@ -66,6 +66,12 @@ int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n);
 /* Default maximum for buffers that hold one page or one article. */
 #define GZ_BUF_PAGE_MAX ((size_t)16 << 20)
 
+/* Reads the whole of fd, an open regular file of at most max bytes, into a
+ * new NUL-terminated buffer (*out, *len without the NUL). GZ_EINVAL when
+ * fd is not a regular file, GZ_ETOOBIG past max (nothing read), GZ_EIO on
+ * a read error or a short read (errno says why). Does not close fd. */
+int gz_read_fd(int fd, size_t max, char **out, size_t *len);
+
 /* The value of a hexadecimal digit (either case), or -1. */
 int gz_hexval(int c);
 /* Decodes the %XX escapes of s (len bytes) into out (room for len + 1

@@ -275,29 +275,19 @@ static int export_redirect(struct exporter *x, struct gz_export_job *job,
 static int export_media(struct exporter *x, struct gz_export_job *job, size_t tag)
 {
     int fd = open(job->source, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-        (size_t)st.st_size > MEDIA_MAX) {
+    char *bytes = NULL;
+    size_t len = 0;
+    int rc = fd < 0 ? GZ_EINVAL : gz_read_fd(fd, MEDIA_MAX, &bytes, &len);
+    if (fd >= 0)
+        close(fd);
+    if (rc == GZ_EINVAL || rc == GZ_ETOOBIG) {
         gz_warn("export: cannot read %s; skipped", job->source);
-        if (fd >= 0)
-            close(fd);
         atomic_fetch_add(&x->skipped, 1);
         return GZ_OK;
     }
-    size_t len = (size_t)st.st_size, got = 0;
-    char *bytes = gz_xmalloc(len ? len : 1);
-    while (got < len) {
-        ssize_t n = read(fd, bytes + got, len - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    int rc =
-        got == len ? put(x, job, gz_xstrdup(job->path + 1), bytes, len, tag) : GZ_EIO;
-    if (got != len)
+    if (rc == GZ_OK)
+        rc = put(x, job, gz_xstrdup(job->path + 1), bytes, len, tag);
+    else
         atomic_fetch_add(&x->failed, 1);
     free(bytes);
     return rc;

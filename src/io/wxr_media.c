@@ -184,35 +184,15 @@ static const char *read_file(struct gz_wxr_media *m, const char *real, char **by
 {
     *bytes = NULL;
     int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
-            close(fd);
+    if (fd < 0)
         return "not a regular file";
-    }
-    /* Refused here already: a huge file is never read. */
-    if ((uint64_t)st.st_size > m->cfg->media_max_bytes) {
-        close(fd);
-        return "larger than media.max_bytes";
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    char *buf = gz_xmalloc(size ? size : 1);
-    while (got < size) {
-        ssize_t n = read(fd, buf + got, size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
+    /* A file over the limit is refused before it is read. */
+    int rc = gz_read_fd(fd, m->cfg->media_max_bytes, bytes, len);
     close(fd);
-    if (got < size) {
-        free(buf);
-        return "could not be read";
-    }
-    *bytes = buf;
-    *len = size;
-    return NULL;
+    return rc == GZ_OK        ? NULL
+           : rc == GZ_EINVAL  ? "not a regular file"
+           : rc == GZ_ETOOBIG ? "larger than media.max_bytes"
+                              : "could not be read";
 }
 
 /* Stores the file at real as path's media; its URL into *url, or NULL

@@ -160,8 +160,9 @@ static void assets_finish(struct gz_theme *t)
     uint64_t h = FNV_OFFSET;
     for (size_t i = 0; i < t->nassets; i++) {
         struct gz_asset *a = &t->assets[i].pub;
-        a->page = gz_page_new(a->path, strlen(a->path), 200, a->content_type,
-                              (const char *)a->bytes, a->len, compressible(a->content_type));
+        a->page =
+            gz_page_new(a->path, strlen(a->path), 200, a->content_type,
+                        (const char *)a->bytes, a->len, compressible(a->content_type));
         h = fnv1a(h, a->path, strlen(a->path) + 1);
         h = fnv1a(h, a->etag, strlen(a->etag));
     }
@@ -213,40 +214,21 @@ const struct gz_tpl_set *gz_theme_templates(const struct gz_theme *t)
 static int read_file(const char *path, size_t max, unsigned char **out, size_t *len,
                      char *err, size_t errlen)
 {
-    int rc = GZ_EIO;
-    unsigned char *bytes = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        goto out;
+        return GZ_EIO;
     }
-    if ((size_t)st.st_size > max) {
+    int rc = gz_read_fd(fd, max, (char **)out, len);
+    if (rc == GZ_ETOOBIG)
         snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
-        rc = GZ_ETOOBIG;
-        goto out;
-    }
-    size_t size = (size_t)st.st_size, got = 0;
-    bytes = gz_xmalloc(size + 1);
-    while (got < size) {
-        ssize_t n = read(fd, bytes + got, size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            snprintf(err, errlen, "%s: short read", path);
-            goto out;
-        }
-        got += (size_t)n;
-    }
-    bytes[size] = '\0';
-    *out = bytes;
-    *len = size;
-    bytes = NULL;
-    rc = GZ_OK;
-out:
-    free(bytes);
-    if (fd >= 0)
-        close(fd);
+    else if (rc == GZ_EINVAL)
+        snprintf(err, errlen, "%s: not a regular file", path);
+    else if (rc)
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (rc == GZ_EINVAL)
+        rc = GZ_EIO;
+    close(fd);
     return rc;
 }
 
@@ -401,12 +383,12 @@ static int load_dir(struct gz_theme *t, const char *dir, char *err, size_t errle
 
 int gz_theme_load(const char *dir, struct gz_theme **out, char *err, size_t errlen)
 {
-    return gz_theme_load_from(gz_theme_default_files, gz_theme_default_count, dir, out, err,
-                              errlen);
+    return gz_theme_load_from(gz_theme_default_files, gz_theme_default_count, dir, out,
+                              err, errlen);
 }
 
-int gz_theme_load_from(const struct gz_embedded_file *files, size_t count, const char *dir,
-                       struct gz_theme **out, char *err, size_t errlen)
+int gz_theme_load_from(const struct gz_embedded_file *files, size_t count,
+                       const char *dir, struct gz_theme **out, char *err, size_t errlen)
 {
     char scratch[1];
     if (!err || errlen == 0) {

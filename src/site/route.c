@@ -138,6 +138,16 @@ int gz_route_lang(struct gz_str path, struct gz_str *lang, int64_t *page)
     return *page > 0 && (rest.len == 1 || *page > 1);
 }
 
+int gz_route_under(struct gz_str path, const char *prefix, struct gz_str *rest)
+{
+    size_t n = strlen(prefix);
+    if (path.len < n || memcmp(path.p, prefix, n) || (path.len > n && path.p[n] != '/'))
+        return 0;
+    rest->p = path.p + n;
+    rest->len = path.len - n;
+    return 1;
+}
+
 int64_t gz_list_page_number(struct gz_str rest)
 {
     static const char prefix[] = "/page/";

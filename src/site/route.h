@@ -30,6 +30,10 @@ int gz_route_archive(struct gz_str path, int *year, int *month, int64_t *page);
  * or digits ("fa", "pt-br"), at most 35 bytes: 1 with the tag and the page
  * number; 0 for any other path. */
 int gz_route_lang(struct gz_str path, struct gz_str *lang, int64_t *page);
+/* Whether path is prefix itself or prefix followed by '/' ("/admin",
+ * "/admin/articles", not "/administer"): 1 with *rest the part after the
+ * prefix ("" or "/..."), else 0. */
+int gz_route_under(struct gz_str path, const char *prefix, struct gz_str *rest);
 /* The "/page/N" suffix of a list page's path: 1 for "", N for "/page/N"
  * (N >= 2), -1 for anything else (page 1 has one address only). */
 int64_t gz_list_page_number(struct gz_str rest);

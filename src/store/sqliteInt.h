@@ -123,6 +123,17 @@ int gz_sqlite_step_i64(struct sqlite_store *s, sqlite3_stmt *st, const char *wha
 /* A heap-allocated copy of column i of the current row ("" for NULL). */
 char *gz_sqlite_column_dup(sqlite3_stmt *st, int i);
 
+/* Bumps the change sequence (every write that changes what a page shows
+ * does, so caches drop their pages) and, when seq is not NULL, reads its
+ * new value. */
+int gz_sqlite_next_change_seq(struct sqlite_store *s, int64_t *seq);
+
+/* Appends every row of a bound teaser query (id, slug, title, teaser,
+ * lang, published_at) to out, whose capacity *cap tracks (start it at 0
+ * with an empty list); resets the statement. */
+int gz_sqlite_collect_teasers(struct sqlite_store *s, sqlite3_stmt *st,
+                              struct gz_teaser_list *out, size_t *cap);
+
 /* Transactions. depth 0: none; 1: BEGIN IMMEDIATE; deeper levels are
  * savepoints, so a save inside a bulk load can fail alone. A failed commit
  * has already rolled its level back. */

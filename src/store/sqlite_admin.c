@@ -175,7 +175,7 @@ static const char SQL_TRASH[] = "UPDATE articles SET deleted_at = ?2, change_seq
 
 static int trash_in_tx(struct sqlite_store *s, int64_t id, int64_t now)
 {
-    int rc = gz_sqlite_step_done(s, s->stmt[ST_SEQ_BUMP], "bumping the change sequence");
+    int rc = gz_sqlite_next_change_seq(s, NULL);
     if (rc != GZ_OK)
         return rc;
     sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_TRASH);

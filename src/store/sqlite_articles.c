@@ -119,10 +119,10 @@ out:
 
 /* ---- articles: writes ---- */
 
-static int next_change_seq(struct sqlite_store *s, int64_t *seq)
+int gz_sqlite_next_change_seq(struct sqlite_store *s, int64_t *seq)
 {
     int rc = gz_sqlite_step_done(s, s->stmt[ST_SEQ_BUMP], "bumping the change sequence");
-    if (rc == GZ_OK)
+    if (rc == GZ_OK && seq)
         rc = gz_sqlite_step_i64(s, s->stmt[ST_SEQ_GET], "reading the change sequence",
                                 seq);
     return rc;
@@ -320,7 +320,7 @@ static int save_in_tx(struct sqlite_store *s, const struct gz_article *a,
     if (rc != GZ_OK)
         return rc;
     plan->slug = *slug;
-    rc = next_change_seq(s, &plan->change_seq);
+    rc = gz_sqlite_next_change_seq(s, &plan->change_seq);
     if (rc == GZ_OK)
         rc = write_article(s, a, plan, id);
     if (rc == GZ_OK)
@@ -486,9 +486,8 @@ static void fill_teaser(sqlite3_stmt *st, struct gz_teaser *t)
     t->published_at = sqlite3_column_int64(st, 5);
 }
 
-/* Appends every row of a bound teaser query to the list. */
-static int collect_teasers(struct sqlite_store *s, sqlite3_stmt *st,
-                           struct gz_teaser_list *out, size_t *cap)
+int gz_sqlite_collect_teasers(struct sqlite_store *s, sqlite3_stmt *st,
+                              struct gz_teaser_list *out, size_t *cap)
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -516,7 +515,7 @@ int gz_sqlite_article_latest(struct gz_store *gs, int64_t now, size_t offset,
     gz_sqlite_bind_i64(st, 3, clamp_size(offset), &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding a page")))
         return rc;
-    rc = collect_teasers(s, st, out, &cap);
+    rc = gz_sqlite_collect_teasers(s, st, out, &cap);
     if (rc != GZ_OK)
         gz_teaser_list_clear(out);
     return rc;
@@ -542,7 +541,7 @@ static int teaser_by_id(struct sqlite_store *s, int64_t id, int64_t now,
     gz_sqlite_bind_i64(st, 2, id, &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding an article id")))
         return rc;
-    return collect_teasers(s, st, out, cap);
+    return gz_sqlite_collect_teasers(s, st, out, cap);
 }
 
 int gz_sqlite_article_teasers(struct gz_store *gs, const int64_t *ids, size_t n,
@@ -698,7 +697,7 @@ int gz_sqlite_tag_articles(struct gz_store *gs, int64_t tag_id, int64_t now,
         done(count);
         return rc;
     }
-    rc = collect_teasers(s, page, out, &cap);
+    rc = gz_sqlite_collect_teasers(s, page, out, &cap);
     if (rc == GZ_OK)
         rc = gz_sqlite_step_i64(s, count, "counting a tag's articles", total);
     else

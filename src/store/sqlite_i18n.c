@@ -73,29 +73,6 @@ static void bind_list(sqlite3_stmt *st, const struct list_args *args, int *rc)
     }
 }
 
-static int collect_teasers(struct sqlite_store *s, sqlite3_stmt *st,
-                           struct gz_teaser_list *out)
-{
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->len == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->items = gz_xrealloc(out->items, cap * sizeof *out->items);
-        }
-        struct gz_teaser *t = &out->items[out->len++];
-        t->id = sqlite3_column_int64(st, 0);
-        t->slug = gz_sqlite_column_dup(st, 1);
-        t->title = gz_sqlite_column_dup(st, 2);
-        t->teaser = gz_sqlite_column_dup(st, 3);
-        t->lang = gz_sqlite_column_dup(st, 4);
-        t->published_at = sqlite3_column_int64(st, 5);
-    }
-    rc = rc == SQLITE_DONE ? GZ_OK : gz_sqlite_fail(s, "reading teasers");
-    done(st);
-    return rc;
-}
-
 /* One page of a list and its total, read in one snapshot so they agree. */
 static int read_list(struct sqlite_store *s, const char *page_sql, const char *count_sql,
                      const struct list_args *args, struct gz_teaser_list *out,
@@ -119,7 +96,8 @@ static int read_list(struct sqlite_store *s, const char *page_sql, const char *c
         done(count);
         return rc;
     }
-    rc = collect_teasers(s, page, out);
+    size_t cap = 0;
+    rc = gz_sqlite_collect_teasers(s, page, out, &cap);
     if (rc == GZ_OK)
         rc = gz_sqlite_step_i64(s, count, "counting a list", total);
     else
@@ -318,15 +296,6 @@ static int group_of(struct sqlite_store *s, int64_t id, int64_t *group)
     return rc;
 }
 
-static int next_change_seq(struct sqlite_store *s, int64_t *seq)
-{
-    int rc = gz_sqlite_step_done(s, s->stmt[ST_SEQ_BUMP], "bumping the change sequence");
-    if (rc == GZ_OK)
-        rc = gz_sqlite_step_i64(s, s->stmt[ST_SEQ_GET], "reading the change sequence",
-                                seq);
-    return rc;
-}
-
 /* Dissolves group when one article or none is left in it. */
 static int tidy_group(struct sqlite_store *s, int64_t group)
 {
@@ -371,7 +340,7 @@ static int link_in_tx(struct sqlite_store *s, int64_t id, int64_t of_id)
     if (rc == GZ_OK && taken > 0)
         rc = GZ_EEXIST;
     if (rc == GZ_OK)
-        rc = next_change_seq(s, &seq);
+        rc = gz_sqlite_next_change_seq(s, &seq);
     if (rc == GZ_OK && current && current != target)
         rc = leave_group(s, id, current, seq);
     if (rc == GZ_OK)
@@ -409,7 +378,7 @@ static int unlink_in_tx(struct sqlite_store *s, int64_t id)
     if (rc == GZ_OK)
         rc = group_of(s, id, &group);
     if (rc == GZ_OK && group) {
-        rc = next_change_seq(s, &seq);
+        rc = gz_sqlite_next_change_seq(s, &seq);
         if (rc == GZ_OK)
             rc = leave_group(s, id, group, seq);
     }
@@ -442,7 +411,8 @@ int gz_sqlite_translations(struct gz_store *gs, int64_t id, int64_t now,
     gz_sqlite_bind_i64(st, 2, id, &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding an article id")))
         return rc;
-    rc = collect_teasers(s, st, out);
+    size_t cap = 0;
+    rc = gz_sqlite_collect_teasers(s, st, out, &cap);
     if (rc != GZ_OK)
         gz_teaser_list_clear(out);
     return rc;

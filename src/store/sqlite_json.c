@@ -274,7 +274,7 @@ int gz_sqlite_load_begin(struct gz_store *gs)
         SQLITE_OK)
         rc = gz_sqlite_fail(s, "deferring foreign keys");
     if (rc == GZ_OK)
-        rc = gz_sqlite_step_done(s, s->stmt[ST_SEQ_BUMP], "bumping the change sequence");
+        rc = gz_sqlite_next_change_seq(s, NULL);
     if (rc != GZ_OK)
         gz_sqlite_tx_rollback(s);
     return rc;

@@ -819,7 +819,7 @@ static int description_write(struct sqlite_store *s, int64_t tag_id, const char 
     if (rc == GZ_OK && sqlite3_changes(s->db) == 0)
         rc = GZ_ENOTFOUND;
     if (rc == GZ_OK)
-        rc = gz_sqlite_step_done(s, s->stmt[ST_SEQ_BUMP], "bumping the change sequence");
+        rc = gz_sqlite_next_change_seq(s, NULL);
     if (rc == GZ_OK)
         rc = run_id(s, SQL_TAG_TOUCH, tag_id, "marking a tag's pages changed");
     return rc;

@@ -110,6 +110,18 @@ static void test_lang(void **state)
 }
 
 /* The list pages' own routes still answer as before. */
+static void test_under(void **state)
+{
+    struct gz_str rest;
+    assert_true(gz_route_under(str("/admin"), "/admin", &rest));
+    assert_slice(rest, "");
+    assert_true(gz_route_under(str("/admin/articles/3"), "/admin", &rest));
+    assert_slice(rest, "/articles/3");
+    assert_false(gz_route_under(str("/administer"), "/admin", &rest));
+    assert_false(gz_route_under(str("/adm"), "/admin", &rest));
+    assert_false(gz_route_under(str("/api/v1"), "/admin", &rest));
+}
+
 static void test_home_and_tag(void **state)
 {
     (void)state;
@@ -128,7 +140,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_article),      cmocka_unit_test(test_archive),
         cmocka_unit_test(test_author),       cmocka_unit_test(test_lang),
-        cmocka_unit_test(test_home_and_tag),
+        cmocka_unit_test(test_home_and_tag), cmocka_unit_test(test_under),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
