@@ -84,7 +84,11 @@ end""")
 EOF
 
 GZ_PORT=$(free_port)
-"$GAZETTE" serve --db "$DB" --listen 127.0.0.1 --port "$GZ_PORT" >"$TMP/serve.log" 2>&1 &
+# Fair counting off (docs/readership.md): wrk is one reader, whose reloads
+# would count once; every request stays a counted view, as before issue 9.
+"$GAZETTE" serve --db "$DB" --listen 127.0.0.1 --port "$GZ_PORT" \
+    --set views.reload_minutes=0 --set views.max_per_minute=0 --set views.heuristics=no \
+    >"$TMP/serve.log" 2>&1 &
 GZ_PID=$!
 wait_http "http://127.0.0.1:$GZ_PORT/healthz" 30 || die "gazette serve did not start: $(cat "$TMP/serve.log")"
 URL="http://127.0.0.1:$GZ_PORT"

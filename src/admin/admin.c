@@ -112,6 +112,7 @@ static void render_page(struct gz_admin_req *q, int status, const char *tpl,
         gz_obj_set_bool(uv, "can_media", gz_can(u, GZ_ACT_MEDIA_UPLOAD, NULL));
         gz_obj_set_bool(uv, "can_users", gz_can(u, GZ_ACT_USER_MANAGE, NULL));
         gz_obj_set_bool(uv, "can_settings", gz_can(u, GZ_ACT_SETTINGS, NULL));
+        gz_obj_set_bool(uv, "can_stats", gz_can(u, GZ_ACT_STATS_VIEW, NULL));
         gz_obj_set(ctx, "user", uv);
     }
     const char *flash = take_flash(q);
@@ -476,6 +477,10 @@ int gz_admin_handle(void *ctx, struct gz_request *r)
         gz_admin_tokens(&q, sub);
     } else if (gz_route_under(rest, "/account", &sub)) {
         gz_admin_account(&q, sub);
+    } else if (gz_route_under(rest, "/stats", &sub)) {
+        gz_admin_stats(&q, sub);
+    } else if (lit_eq(rest, "/stats.csv")) {
+        gz_admin_stats_csv(&q);
     } else {
         gz_admin_error(&q, 404, gz_admin_tr(&q, "There is no such admin page."));
     }

@@ -103,13 +103,15 @@ enum gz_action {
     GZ_ACT_USER_MANAGE,     /* other users; everyone may change their own password */
     GZ_ACT_SETTINGS,
     GZ_ACT_TOKEN_CREATE,    /* an API token for oneself */
+    GZ_ACT_STATS_VIEW,      /* the readership dashboard (/admin/stats) */
 };
 
 /* Whether u may do act. For article actions, art is the article as stored
  * (NULL for CREATE): editors and admins may act on every article; authors
  * on their own; contributors on their own while it is not published or
  * scheduled, and never PUBLISH. A disabled user or id 0 may do nothing.
- *   admin: everything; editor: all but USER_MANAGE and SETTINGS;
+ *   admin: everything; editor: all but USER_MANAGE and SETTINGS (so
+ *   STATS_VIEW too);
  *   author: own articles incl. PUBLISH, MEDIA_UPLOAD, TOKEN_CREATE;
  *   contributor: own drafts (CREATE, EDIT, DELETE), TOKEN_CREATE. */
 int gz_can(const struct gz_user *u, enum gz_action act, const struct gz_article *art);
@@ -206,6 +208,9 @@ void gz_admin_users(struct gz_admin_req *q, struct gz_str sub);    /* /admin/use
 void gz_admin_settings(struct gz_admin_req *q, struct gz_str sub); /* /admin/settings */
 void gz_admin_tokens(struct gz_admin_req *q, struct gz_str sub);   /* /admin/tokens */
 void gz_admin_account(struct gz_admin_req *q, struct gz_str sub);  /* /admin/account */
+void gz_admin_stats(struct gz_admin_req *q, struct gz_str sub);    /* /admin/stats */
+/* /admin/stats.csv: the dashboard's tables as CSV files (stats_csv.c). */
+void gz_admin_stats_csv(struct gz_admin_req *q);
 
 /* Applies the settings saved on the admin's settings page (settings.c)
  * over cfg, each with the source "admin": they override the file, the

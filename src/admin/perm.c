@@ -37,6 +37,7 @@ int gz_can(const struct gz_user *u, enum gz_action act, const struct gz_article 
     case GZ_ACT_TRASH_EMPTY:
     case GZ_ACT_TAG_MANAGE:
     case GZ_ACT_MEDIA_DELETE:
+    case GZ_ACT_STATS_VIEW:
         return role >= GZ_ROLE_EDITOR;
     case GZ_ACT_USER_MANAGE:
     case GZ_ACT_SETTINGS:

@@ -1,5 +1,6 @@
 /* /admin/settings: the site settings an administrator may change while
- * the site runs (title, description, language, time zone, the blocks).
+ * the site runs (title, description, language, time zone, the blocks,
+ * what Most viewed ranks by and how long referrers are kept).
  *
  * They are kept in the store as one row (key "admin_settings", the values
  * urlencoded: "site.title=Daily+News&blocks.new_count=7"), so that saving
@@ -23,29 +24,40 @@
 #define VALUE_MAX 1000
 
 /* What the page offers, in the order it shows them. */
+static const char *const windows[] = {"all", "24h", "7d", "30d", NULL};
+static const char *const rank_bys[] = {"views", "readers", NULL};
+
 static const struct field {
     const char *name; /* the setting, as in the configuration file */
     const char *label;
     const char *input; /* the form control: text, number, select */
     const char *hint;
+    const char *const *options; /* a select's choices, NULL-terminated */
+    int min, max;               /* a number's bounds */
 } fields[] = {
     {"site.title", GZ_N("Site title"), "text",
-     GZ_N("In the header and every page's <title>.")},
+     GZ_N("In the header and every page's <title>."), NULL, 0, 0},
     {"site.description", GZ_N("Description"), "text",
-     GZ_N("The default meta description.")},
+     GZ_N("The default meta description."), NULL, 0, 0},
     {"site.lang", GZ_N("Language"), "text",
-     GZ_N("A language tag such as en, fa or pt-BR.")},
+     GZ_N("A language tag such as en, fa or pt-BR."), NULL, 0, 0},
     {"site.timezone", GZ_N("Time zone"), "text",
-     GZ_N("An IANA name such as UTC or Europe/Paris: the dates readers see.")},
+     GZ_N("An IANA name such as UTC or Europe/Paris: the dates readers see."), NULL, 0,
+     0},
     {"blocks.new_count", GZ_N("New Articles"), "number",
-     GZ_N("Entries in the New Articles block.")},
+     GZ_N("Entries in the New Articles block."), NULL, 1, 50},
     {"blocks.top_count", GZ_N("Most viewed"), "number",
-     GZ_N("Entries in the Most viewed block.")},
+     GZ_N("Entries in the Most viewed block."), NULL, 1, 50},
     {"blocks.window", GZ_N("Most viewed window"), "select",
-     GZ_N("Which views count: all time, or the last 24 hours, 7 or 30 days.")},
+     GZ_N("Which views count: all time, or the last 24 hours, 7 or 30 days."), windows, 0,
+     0},
+    {"views.rank_by", GZ_N("Rank Most viewed by"), "select",
+     GZ_N("views: every counted view; readers: each reader once (estimated)."), rank_bys,
+     0, 0},
+    {"stats.referrer_days", GZ_N("Keep referrers (days)"), "number",
+     GZ_N("Days of referring domains kept for the statistics; 0 keeps them for ever."),
+     NULL, 0, 36500},
 };
-
-static const char *const windows[] = {"all", "24h", "7d", "30d"};
 
 static const struct field *find_field(const char *name)
 {
@@ -151,13 +163,14 @@ static const char *source_words(struct gz_admin_req *q, const char *source)
     return source;
 }
 
-static struct gz_val *window_options(struct gz_admin_req *q, const char *value)
+static struct gz_val *select_options(struct gz_admin_req *q, const char *const *options,
+                                     const char *value)
 {
     struct gz_val *list = gz_val_list(q->arena);
-    for (size_t i = 0; i < GZ_COUNTOF(windows); i++) {
+    for (size_t i = 0; options[i]; i++) {
         struct gz_val *o = gz_val_obj(q->arena);
-        gz_obj_set_str(o, "value", windows[i]);
-        gz_obj_set_bool(o, "selected", !strcmp(windows[i], value));
+        gz_obj_set_str(o, "value", options[i]);
+        gz_obj_set_bool(o, "selected", !strcmp(options[i], value));
         gz_list_push(list, o);
     }
     return list;
@@ -185,8 +198,10 @@ static void show(struct gz_admin_req *q, int status, const struct gz_form *poste
         gz_obj_set_bool(o, "is_text", !strcmp(f->input, "text"));
         gz_obj_set_bool(o, "is_number", !strcmp(f->input, "number"));
         gz_obj_set_bool(o, "is_select", !strcmp(f->input, "select"));
-        if (!strcmp(f->input, "select"))
-            gz_obj_set(o, "options", window_options(q, sent ? sent : value));
+        if (f->options)
+            gz_obj_set(o, "options", select_options(q, f->options, sent ? sent : value));
+        gz_obj_set_int(o, "min", f->min);
+        gz_obj_set_int(o, "max", f->max);
         if (errors && errors[i])
             gz_obj_set_str(o, "error", errors[i]);
         gz_list_push(list, o);

@@ -52,6 +52,8 @@ static const char *const levels[] = {"debug", "info", "warn", "error", NULL};
  * that the two lists agree. */
 static const char *const admin_langs[] = {"en", "fr", NULL};
 static const char *const yes_no[] = {"yes", "no", "true", "false", "on", "off", "1", "0", NULL};
+static const char *const rank_bys[] = {"views", "readers", NULL};
+static const char *const count_modes[] = {"server", "beacon", NULL};
 
 static int check_nonempty(const char *v, char *why, size_t whylen);
 static int check_url(const char *v, char *why, size_t whylen);
@@ -96,6 +98,10 @@ static const struct setting settings[] = {
       "largest total of request header bytes; larger gets 431"),
     Z("http", "max_uri", max_uri, 256, 1 << 20,
       "longest request target; longer gets 414"),
+    S("http", "trusted_proxies", trusted_proxies, check_cidr_list,
+      "addresses or CIDR blocks separated by commas",
+      "proxies whose X-Forwarded-For names the reader (addresses or CIDR blocks, "
+      "comma-separated); empty: the header is ignored"),
     S("site", "title", site_title, NULL, NULL, "site name in the header and <title>"),
     S("site", "description", site_description, NULL, NULL, "default meta description"),
     S("site", "url", site_url, check_url,
@@ -122,6 +128,20 @@ static const struct setting settings[] = {
     E("blocks", "window", window, windows, "Most viewed counts the views of this window"),
     I("views", "flush_ms", flush_ms, 10, 60000,
       "how often view counts are summed, written and Most viewed recomputed"),
+    I("views", "reload_minutes", reload_minutes, 0, 1440,
+      "a reader's views of one article within this many minutes count once; 0: all"),
+    I("views", "max_per_minute", max_per_minute, 0, 1000000,
+      "views counted per reader per minute at most; 0: no limit"),
+    E("views", "heuristics", views_heuristics, yes_no,
+      "no Accept-Language or a headless browser's User-Agent is no reader (yes) or "
+      "counts (no)"),
+    E("views", "rank_by", rank_by, rank_bys,
+      "Most viewed ranks articles by views or by unique readers"),
+    E("views", "count", count_mode, count_modes,
+      "who counts an article view: the server when it serves the page, or the "
+      "page's beacon script (for pages cached by a CDN)"),
+    I("stats", "referrer_days", referrer_days, 0, 36500,
+      "days referring domains are kept; 0: for ever"),
     Z("cache", "max_mb", cache_mb, 1, 1 << 20,
       "MiB of memory for rendered pages (with their gzip and brotli variants)"),
     S("log", "access", access_log, check_nonempty, "off, stdout or a file path",
@@ -377,6 +397,13 @@ void gz_config_defaults(struct gz_config *c)
     c->top_count = 5;
     set_str(&c->window, "all");
     c->flush_ms = 1000;
+    c->reload_minutes = 30;
+    c->max_per_minute = 30;
+    set_str(&c->views_heuristics, "yes");
+    set_str(&c->rank_by, "views");
+    set_str(&c->count_mode, "server");
+    c->referrer_days = 0;
+    set_str(&c->trusted_proxies, "");
     c->cache_mb = 48;
     set_str(&c->access_log, "off");
     set_str(&c->error_log, "stderr");

@@ -24,6 +24,8 @@ struct gz_config {
     size_t max_body;        /* [http] max_body: bytes (413 past it) */
     size_t max_header;      /* [http] max_header: total header bytes (431) */
     size_t max_uri;         /* [http] max_uri: request-target bytes (414) */
+    char *trusted_proxies;  /* [http] trusted_proxies: peers (CIDR) whose X-Forwarded-For
+                               names the reader; "" for none */
     char *site_title;       /* [site] title */
     char *site_description; /* [site] description */
     char *site_url;         /* [site] url: public base URL, no trailing slash */
@@ -38,6 +40,12 @@ struct gz_config {
     int top_count;          /* [blocks] top_count: entries in Most viewed */
     char *window;           /* [blocks] window: all, 24h, 7d or 30d */
     int flush_ms;           /* [views] flush_ms: view flush interval */
+    int reload_minutes;     /* [views] reload_minutes: reloads within count once; 0: off */
+    int max_per_minute;     /* [views] max_per_minute: views per reader per minute; 0: off */
+    char *views_heuristics; /* [views] heuristics: yes/no (no Accept-Language, headless UA) */
+    char *rank_by;          /* [views] rank_by: views or readers (Most viewed) */
+    char *count_mode;       /* [views] count: server or beacon */
+    int referrer_days;      /* [stats] referrer_days: keep referrers; 0: for ever */
     size_t cache_mb;        /* [cache] max_mb: page cache budget */
     char *access_log;       /* [log] access: "off", "stdout" or a file path */
     char *error_log;        /* [log] error: "stderr" or a file path */

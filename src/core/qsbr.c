@@ -28,6 +28,7 @@ struct gz_qsbr {
     struct reader *readers;
     pthread_mutex_t lock;
     struct retired *list;
+    _Atomic size_t pending; /* objects on list */
 };
 
 struct gz_qsbr *gz_qsbr_new(size_t nreaders)
@@ -87,6 +88,7 @@ void gz_qsbr_retire(struct gz_qsbr *q, void *p, void (*free_fn)(void *))
     pthread_mutex_lock(&q->lock);
     r->next = q->list;
     q->list = r;
+    atomic_fetch_add_explicit(&q->pending, 1, memory_order_relaxed);
     pthread_mutex_unlock(&q->lock);
 }
 
@@ -126,5 +128,11 @@ size_t gz_qsbr_reclaim(struct gz_qsbr *q)
         done = next;
         n++;
     }
+    atomic_fetch_sub_explicit(&q->pending, n, memory_order_relaxed);
     return n;
+}
+
+size_t gz_qsbr_pending(struct gz_qsbr *q)
+{
+    return atomic_load_explicit(&q->pending, memory_order_relaxed);
 }

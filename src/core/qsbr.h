@@ -30,5 +30,7 @@ void gz_qsbr_offline(struct gz_qsbr *q, size_t slot);
 void gz_qsbr_retire(struct gz_qsbr *q, void *p, void (*free_fn)(void *));
 /* Frees the retired objects whose grace period has passed; returns how many. */
 size_t gz_qsbr_reclaim(struct gz_qsbr *q);
+/* How many objects wait for their grace period (any thread; a snapshot). */
+size_t gz_qsbr_pending(struct gz_qsbr *q);
 
 #endif

@@ -177,11 +177,33 @@ static int make_parents(int dfd, const char *rel)
     if (n >= sizeof path)
         return GZ_ETOOBIG;
     memcpy(path, rel, n + 1);
+    /* Deepest first: a new page's folder usually sits in one that exists
+     * (an article in its month), so one mkdir is enough; each level that
+     * is missing too is made on the way back down. */
+    char *slash[256];
+    size_t depth = 0;
     for (char *p = path; (p = strchr(p, '/')); p++) {
-        *p = '\0';
-        if (mkdirat(dfd, path, 0755) && errno != EEXIST)
+        if (depth == GZ_COUNTOF(slash))
+            return GZ_ETOOBIG;
+        slash[depth++] = p;
+    }
+    size_t made = depth;
+    while (made > 0) {
+        *slash[made - 1] = '\0';
+        int rc = mkdirat(dfd, path, 0755);
+        *slash[made - 1] = '/';
+        if (rc == 0 || errno == EEXIST)
+            break;
+        if (errno != ENOENT)
             return GZ_EIO;
-        *p = '/';
+        made--;
+    }
+    for (; made < depth; made++) { /* the levels below the one that exists */
+        *slash[made] = '\0';
+        int rc = mkdirat(dfd, path, 0755);
+        *slash[made] = '/';
+        if (rc && errno != EEXIST)
+            return GZ_EIO;
     }
     return GZ_OK;
 }
@@ -225,6 +247,27 @@ static int write_atomic(int dfd, const char *rel, const char *bytes, size_t len,
     return rc;
 }
 
+/* A file the last export did not write goes straight to its name
+ * (O_EXCL: never over a file someone else put there, which gets
+ * write_atomic instead). It saves a rename per page of a first export; a
+ * static server reading the folder meanwhile may see a new page half
+ * written for a moment, never a changed page half written. */
+static int write_new(int dfd, const char *rel, const char *bytes, size_t len, size_t tag)
+{
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    int fd = openat(dfd, rel, flags, 0644);
+    if (fd < 0 && errno == ENOENT && make_parents(dfd, rel) == GZ_OK)
+        fd = openat(dfd, rel, flags, 0644);
+    if (fd < 0)
+        return errno == EEXIST ? write_atomic(dfd, rel, bytes, len, tag) : GZ_EIO;
+    int rc = write_all(fd, bytes, len);
+    if (close(fd))
+        rc = GZ_EIO;
+    if (rc)
+        unlinkat(dfd, rel, 0);
+    return rc;
+}
+
 enum gz_put gz_export_put(struct gz_export_out *o, const char *rel, const char *bytes,
                           size_t len, unsigned char hash[GZ_EXPORT_HASH], size_t tag)
 {
@@ -236,7 +279,7 @@ enum gz_put gz_export_put(struct gz_export_out *o, const char *rel, const char *
     if (e && !memcmp(e->hash, hash, GZ_EXPORT_HASH) && !fstatat(o->dfd, rel, &st, 0) &&
         S_ISREG(st.st_mode) && (size_t)st.st_size == len)
         return GZ_PUT_UNCHANGED;
-    if (write_atomic(o->dfd, rel, bytes, len, tag))
+    if ((e ? write_atomic : write_new)(o->dfd, rel, bytes, len, tag))
         return GZ_PUT_FAILED;
     if (o->verbose)
         fprintf(o->verbose, "W %s\n", rel);

@@ -30,7 +30,7 @@
 #define FETCHERS_MAX 64
 /* The page cache of the in-process site: every page is fetched once, so
  * a small cache keeps the export's memory flat. */
-#define EXPORT_CACHE_MB 8
+#define EXPORT_CACHE_MB 1
 /* Uploaded files are copied whole; the media handler serves at most this. */
 #define MEDIA_MAX ((size_t)64 << 20)
 

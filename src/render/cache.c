@@ -9,14 +9,25 @@
 
 /* ---- pages ---------------------------------------------------------------- */
 
+/* Eight bytes a step, each mixed in by a multiply and a shift: a page's
+ * ETag hashes the whole page (20 KB), which one byte a step (FNV-1a) made
+ * 3% of a static export's time. Not for adversaries: nothing here is a
+ * secret, and a collision costs one wrong 304 or one slower lookup. */
 uint64_t gz_cache_hash(const char *key, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)key[i];
-        h *= 0x100000001b3ULL;
+    const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+    uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)len * mul), w;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, key + i, 8);
+        h = (h ^ w) * mul;
+        h ^= h >> 29;
     }
-    return h;
+    w = 0;
+    if (len > i)
+        memcpy(&w, key + i, len - i);
+    h = (h ^ w) * mul;
+    return h ^ (h >> 32);
 }
 
 static int gzip_bytes(const char *in, size_t len, struct gz_str *out)

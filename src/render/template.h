@@ -58,6 +58,7 @@ struct gz_val_item {
 
 struct gz_val_entry {
     const char *key; /* not copied */
+    uint32_t hash;   /* of key: lookups compare it before the key */
     const struct gz_val *val;
     struct gz_val_entry *next;
 };

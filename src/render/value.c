@@ -69,10 +69,22 @@ void gz_list_push(struct gz_val *list, const struct gz_val *val)
     list->u.list.len++;
 }
 
-static struct gz_val_entry *obj_find(const struct gz_val *obj, const char *key)
+/* FNV-1a of a key: a page's context has dozens of keys, looked up for
+ * every variable of the template; comparing hashes first spares a strcmp
+ * per entry (it was the export's hottest function). */
+static uint32_t key_hash(const char *key)
+{
+    uint32_t h = 2166136261u;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 16777619u;
+    return h;
+}
+
+static struct gz_val_entry *obj_find(const struct gz_val *obj, const char *key,
+                                     uint32_t hash)
 {
     for (struct gz_val_entry *e = obj->u.obj.head; e; e = e->next)
-        if (strcmp(e->key, key) == 0)
+        if (e->hash == hash && strcmp(e->key, key) == 0)
             return e;
     return NULL;
 }
@@ -81,13 +93,15 @@ void gz_obj_set(struct gz_val *obj, const char *key, const struct gz_val *val)
 {
     if (!obj || obj->kind != GZ_VAL_OBJ || !key)
         return;
-    struct gz_val_entry *e = obj_find(obj, key);
+    uint32_t hash = key_hash(key);
+    struct gz_val_entry *e = obj_find(obj, key, hash);
     if (e) {
         e->val = val;
         return;
     }
     e = gz_arena_alloc(obj->arena, sizeof(*e));
     e->key = key;
+    e->hash = hash;
     e->val = val;
     e->next = NULL;
     if (obj->u.obj.tail)
@@ -125,6 +139,6 @@ const struct gz_val *gz_obj_get(const struct gz_val *obj, const char *key)
 {
     if (!obj || obj->kind != GZ_VAL_OBJ)
         return NULL;
-    const struct gz_val_entry *e = obj_find(obj, key);
+    const struct gz_val_entry *e = obj_find(obj, key, key_hash(key));
     return e ? e->val : NULL;
 }

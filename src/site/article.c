@@ -205,6 +205,10 @@ static struct gz_page *render_found(struct gz_site *site, struct gz_request *r,
     set_article_meta(ctx, o, a);
     add_news_article(ctx, ar, cfg, a, o, path);
     add_breadcrumbs(ctx, ar, cfg, a);
+    /* views.count = beacon: the page's script counts the view, wherever
+     * the page was served from (themes/default/assets/beacon.js). */
+    if (gz_site_conf(site)->count_beacon)
+        gz_obj_set_str(ctx, "beacon_url", gz_arena_printf(ar, "/v/%lld", (long long)a->id));
     struct gz_page *page =
         gz_page_render(site, "article.html", ctx, r->path.p, r->path.len, 200);
     gz_teaser_list_clear(&tr);

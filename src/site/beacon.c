@@ -1,9 +1,18 @@
 /* The view beacon: GET or POST /v/ID counts one view of published article
- * ID, for pages the site did not serve itself (a static export, a CDN).
- * The rules are a page view's (no bots, no prefetch, no HEAD); nothing
- * the client sends says how much to count: one request, at most one view.
- * An unknown or unpublished ID is 404, so a mistyped beacon URL shows up
- * in the browser's console instead of silently counting nothing. */
+ * ID, for pages the site did not serve itself (a static export, a CDN, or
+ * any page with views.count = beacon). The rules are a page view's, through
+ * the same gz_site_count_view (no bots, no prefetch, no HEAD, the
+ * heuristics, reloads and floods).
+ *
+ * Nothing the client sends says how much to count: one request, at most
+ * one view. A query string or a body is refused (400) rather than ignored,
+ * so that a script trying to send a weight learns it does not work. Not
+ * counted (a bot, a reload) is still 204: a beacon has nothing to show. A
+ * reader past views.max_per_minute gets 429 with Retry-After (the next
+ * minute). An unknown or unpublished ID is 404, so a mistyped beacon URL
+ * shows up in the browser's console instead of silently counting nothing.
+ * Every answer is Cache-Control: no-store. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,20 +60,29 @@ int gz_site_beacon(void *arg, struct gz_request *r)
     struct gz_site *site = arg;
     if (r->path.len < 3 || memcmp(r->path.p, "/v/", 3))
         return GZ_DECLINED;
+    /* Never cached: every call is one reader's view. */
+    gz_http_add_header(r, "cache-control", "no-store");
     if (!method_ok(r))
         return GZ_OK;
+    if (r->query.len || r->req->entity.len) {
+        static const char msg[] = "The view beacon takes no query string and no body: "
+                                  "one request counts at most one view.\n";
+        gz_http_send(r, 400, "Bad Request", "text/plain; charset=utf-8", msg,
+                     sizeof msg - 1);
+        return GZ_OK;
+    }
     int64_t id = beacon_id(r->path);
     if (id <= 0 || !published(site, r, id)) {
         gz_http_send_error(r, 404, "Not Found");
         return GZ_OK;
     }
-    if (!r->is_head && gz_site_is_view(r)) {
-        struct gz_site_thread *t = gz_site_thread_of(site, r);
-        gz_counters_hit(t->counters, id);
-        gz_stat_add(&t->stats.views_counted, 1);
+    if (!r->is_head && gz_site_count_view(site, r, id) == GZ_COUNT_FLOOD) {
+        char wait[16];
+        snprintf(wait, sizeof wait, "%d", (int)(60 - time(NULL) % 60));
+        gz_http_add_header(r, "retry-after", wait);
+        gz_http_send_error(r, 429, "Too Many Requests");
+        return GZ_OK;
     }
-    /* Never cached: every call is one reader's view. */
-    gz_http_add_header(r, "cache-control", "no-store");
     gz_http_send(r, 204, "No Content", "text/plain; charset=utf-8", "", 0);
     return GZ_OK;
 }

@@ -144,7 +144,10 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     int64_t top[GZ_VIEWS_TOP_CACHED];
     if (want > GZ_VIEWS_TOP_CACHED)
         want = GZ_VIEWS_TOP_CACHED;
-    size_t n = gz_views_top(site->views, gz_site_conf(site)->window, want, top);
+    /* views.rank_by = readers: the list readership.c ranked. */
+    enum gz_window w = gz_site_conf(site)->window;
+    size_t n = gz_site_conf(site)->rank_readers ? gz_readership_top(site, w, want, top)
+                                                 : gz_views_top(site->views, w, want, top);
     if (!same_ids(top, n, site->top_ids, site->ntop)) {
         memcpy(site->top_ids, top, n * sizeof(*top));
         site->ntop = n;
@@ -230,10 +233,20 @@ static int reload_config(struct gz_site *site)
     gz_config_clear(&cfg); /* emptied by gz_site_conf_new */
     struct gz_site_conf *old = atomic_exchange(&site->conf, conf);
     warn_restart_only(&old->cfg, &conf->cfg);
+    gz_readership_reconfigure(site, &old->cfg, &conf->cfg);
     gz_log_set_level(conf->log_level);
     gz_qsbr_retire(site->qsbr, old, gz_site_conf_free);
     gz_info("configuration reloaded");
     return 1;
+}
+
+void gz_flusher_reclaim_soon(struct gz_site *site)
+{
+    if (atomic_exchange(&site->reclaim_wanted, 1))
+        return;
+    pthread_mutex_lock(&site->flush_lock);
+    pthread_cond_signal(&site->flush_cond);
+    pthread_mutex_unlock(&site->flush_lock);
 }
 
 void gz_flusher_request_reload(struct gz_site *site)
@@ -260,6 +273,7 @@ void gz_flusher_tick(struct gz_site *site)
         reloaded |= reload_config(site);
     gz_views_advance(site->views, now / 3600);
     collect_views(site, now);
+    gz_readership_tick(site, now);
 
     int content_changed = 0;
     int64_t *ids = NULL, seq = site->change_seq;
@@ -319,8 +333,15 @@ static void *flusher_main(void *arg)
         }
         int rc = 0;
         while (!site->flusher_stop && !atomic_load(&site->reload_theme) &&
-               !site->kicked && rc != ETIMEDOUT)
+               !site->kicked && rc != ETIMEDOUT) {
+            if (atomic_exchange(&site->reclaim_wanted, 0)) { /* no tick for that */
+                pthread_mutex_unlock(&site->flush_lock);
+                gz_qsbr_reclaim(site->qsbr);
+                pthread_mutex_lock(&site->flush_lock);
+                continue;
+            }
             rc = pthread_cond_timedwait(&site->flush_cond, &site->flush_lock, &until);
+        }
         site->kicked = 0;
         site->ticks_started++;
         pthread_mutex_unlock(&site->flush_lock);
@@ -378,6 +399,7 @@ void gz_flusher_stop(struct gz_site *site)
     pthread_mutex_unlock(&site->flush_lock);
     pthread_join(site->flusher, NULL);
     /* The loops have stopped: this last flush sees every view they counted. */
+    site->final_tick = 1;
     gz_flusher_tick(site);
     if (site->npending)
         gz_error("views: %zu deltas could not be written at shutdown", site->npending);

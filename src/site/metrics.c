@@ -91,6 +91,35 @@ static void requests(struct gz_buf *b, struct gz_site *site)
     hist_samples(b, "gazette_request_duration_seconds", "", &d);
 }
 
+/* Views fair counting left out (count.c), by reason, and the readers'
+ * events that could not be kept for the unique-readers sketches. */
+static void fair_counting(struct gz_buf *b, struct gz_site *site)
+{
+    uint64_t reload = 0, flood = 0, heuristic = 0;
+    for (size_t i = 0; i < site->nthreads; i++) {
+        const struct gz_site_stats *s = &site->threads[i].stats;
+        reload += gz_stat_get(&s->views_reload);
+        flood += gz_stat_get(&s->views_flood);
+        heuristic += gz_stat_get(&s->views_heuristic);
+    }
+    static const char name[] = "gazette_views_not_counted_total";
+    help_type(b, name, "counter",
+              "Reader views not counted by fair counting: reload (the same reader within "
+              "views.reload_minutes), flood (past views.max_per_minute), heuristic (no "
+              "Accept-Language, a headless browser).");
+    gz_buf_printf(b, "%s{reason=\"reload\"} %llu\n", name, (unsigned long long)reload);
+    gz_buf_printf(b, "%s{reason=\"flood\"} %llu\n", name, (unsigned long long)flood);
+    gz_buf_printf(b, "%s{reason=\"heuristic\"} %llu\n", name,
+                  (unsigned long long)heuristic);
+    counter(b, "gazette_readers_events_dropped_total",
+            "Counted views left out of the unique-readers sketches and referrers (queue "
+            "full, or the store away too long).",
+            gz_readership_dropped(site));
+    gauge(b, "gazette_readers_memory_bytes",
+          "Memory of the readers' reload and flood tables and event queue.",
+          gz_readers_memory(atomic_load_explicit(&site->readers, memory_order_acquire)));
+}
+
 static void cache_and_views(struct gz_buf *b, struct gz_site *site)
 {
     uint64_t hits = 0, misses = 0, renders = 0, counted = 0;
@@ -114,6 +143,7 @@ static void cache_and_views(struct gz_buf *b, struct gz_site *site)
             counted);
     counter(b, "gazette_views_flushed_total", "Article views written out by the flusher.",
             gz_stat_get(&site->flush_stats.views_flushed));
+    fair_counting(b, site);
     struct hist_sum tick = {0};
     hist_add(&tick, &site->flush_stats.tick);
     help_type(b, "gazette_view_flush_duration_seconds", "histogram",

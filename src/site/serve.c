@@ -1,5 +1,6 @@
 /* The path every cached page takes: lock-free lookup, render on a miss or
- * after a change (once, under a striped lock), send, and count the view. */
+ * after a change (once, under a striped lock), send, and count the view
+ * (count.c decides whether it counts). */
 #include <string.h>
 
 #include "site/siteInt.h"
@@ -64,6 +65,8 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
                 gz_stat_add(&stats->renders, 1);
                 page->blocks_version = version;
                 gz_cache_put(site->cache, page); /* the cache takes our reference */
+                if (gz_qsbr_pending(site->qsbr) >= GZ_RECLAIM_PENDING)
+                    gz_flusher_reclaim_soon(site);
             }
         }
         pthread_mutex_unlock(lock);
@@ -73,9 +76,10 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
     /* page is borrowed: valid until this loop's next quiescent state, which
      * comes after the handler returns; the send takes its own reference. */
     int status = gz_http_send_page(r, page, "no-cache");
-    if (status == 200 && !r->is_head && page->article_id > 0 && is_view(r)) {
-        gz_counters_hit(gz_site_thread_of(site, r)->counters, page->article_id);
-        gz_stat_add(&stats->views_counted, 1);
-    }
+    /* views.count = beacon: the page's script counts it (beacon.c), so a
+     * page served from a cache counts the same as one served from here. */
+    if (status == 200 && !r->is_head && page->article_id > 0 &&
+        !gz_site_conf(site)->count_beacon)
+        gz_site_count_view(site, r, page->article_id);
     return GZ_OK;
 }

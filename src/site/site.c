@@ -80,6 +80,48 @@ static int load_views(struct gz_site *site, char *err, size_t errlen)
     return GZ_OK;
 }
 
+/* "yes", "true", "on" or "1" (the yes/no values of core/config.c). */
+static int is_yes(const char *v)
+{
+    return v && (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") ||
+                 !strcmp(v, "1"));
+}
+
+/* The host[:port] of site.url, which readers' Referer headers name when
+ * they move between the site's own pages. */
+static void own_host(struct gz_site_conf *c, const char *url)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    size_t n = 0;
+    if (p) {
+        p += 3;
+        n = strcspn(p, "/?#");
+    }
+    if (n >= sizeof c->own_host)
+        n = 0;
+    if (n)
+        memcpy(c->own_host, p, n);
+    c->own_host[n] = '\0';
+    c->own_host_len = n;
+}
+
+/* The settings of fair counting and readership, parsed for the hot path. */
+static int readership_conf(struct gz_site_conf *c, const struct gz_config *cfg, char *err,
+                           size_t errlen)
+{
+    char why[256];
+    if (gz_cidr_parse_list(cfg->trusted_proxies ? cfg->trusted_proxies : "",
+                           &c->trusted_proxies, why, sizeof why)) {
+        snprintf(err, errlen, "http.trusted_proxies: %s", why);
+        return GZ_EINVAL;
+    }
+    c->heuristics = is_yes(cfg->views_heuristics);
+    c->rank_readers = cfg->rank_by && !strcmp(cfg->rank_by, "readers");
+    c->count_beacon = cfg->count_mode && !strcmp(cfg->count_mode, "beacon");
+    own_host(c, cfg->site_url);
+    return GZ_OK;
+}
+
 int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err,
                      size_t errlen)
 {
@@ -108,6 +150,8 @@ int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err
         snprintf(err, errlen, "site.timezone: %s", why);
         goto fail;
     }
+    if (readership_conf(c, cfg, err, errlen))
+        goto fail;
     c->cfg = *cfg; /* takes over the strings */
     memset(cfg, 0, sizeof(*cfg));
     /* Every configuration made is installed at once (open, reload). */
@@ -115,6 +159,8 @@ int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err
     *out = c;
     return GZ_OK;
 fail:
+    gz_cidr_list_clear(&c->metrics_allow);
+    gz_cidr_list_clear(&c->trusted_proxies);
     free(c);
     return GZ_EINVAL;
 }
@@ -125,6 +171,7 @@ void gz_site_conf_free(void *p)
     if (!c)
         return;
     gz_cidr_list_clear(&c->metrics_allow);
+    gz_cidr_list_clear(&c->trusted_proxies);
     gz_config_clear(&c->cfg);
     free(c);
 }
@@ -235,6 +282,8 @@ int gz_site_open(struct gz_config *config, struct gz_site **out, char *err, size
         pthread_mutex_init(&site->render_locks[i], NULL);
     site->latest_ids = gz_xcalloc(64, sizeof(int64_t));
     site->top_ids = gz_xcalloc(GZ_VIEWS_TOP_CACHED, sizeof(int64_t));
+    atomic_init(&site->readers, gz_site_readers_new(cfg));
+    site->readership = gz_readership_new();
     /* The first blocks, before any request can ask for them. */
     gz_flusher_tick(site);
     setup_link(site);
@@ -284,7 +333,10 @@ void gz_site_close(struct gz_site *site)
     free(site->snapshots);
     gz_cache_free(site->cache);
     gz_blocks_free(atomic_load(&site->blocks));
-    gz_qsbr_free(site->qsbr);
+    gz_qsbr_free(site->qsbr); /* may hand retired readers to the readership */
+    gz_readership_free(site->readership);
+    if (atomic_load(&site->readers))
+        gz_readers_free(atomic_load(&site->readers));
     if (site->qsbr)
         for (size_t i = 0; i < GZ_RENDER_LOCKS; i++)
             pthread_mutex_destroy(&site->render_locks[i]);

@@ -17,6 +17,7 @@
 #include "render/theme.h"
 #include "store/store.h"
 #include "views/counters.h"
+#include "views/readers.h"
 #include "views/views.h"
 
 /* The sidebar ("New Articles" and "Most viewed"), rendered once per change
@@ -41,6 +42,8 @@ struct gz_site_stats {
     _Atomic uint64_t cache_misses; /* missing or stale: the render lock was taken */
     _Atomic uint64_t renders;      /* pages rendered into the cache */
     _Atomic uint64_t views_counted;
+    /* Reader views not counted by fair counting (count.c), by reason. */
+    _Atomic uint64_t views_reload, views_flood, views_heuristic;
     struct gz_hist render;    /* one page render: store reads, template, compression */
     struct gz_hist page_read; /* the store reads behind one page render */
     struct gz_hist ready;  /* the /readyz query */
@@ -77,6 +80,13 @@ struct gz_site_conf {
     enum gz_window window;             /* Most viewed's window */
     enum gz_log_level log_level;
     const struct gz_tz *tz;            /* site.timezone (core/tz.h: never freed) */
+    /* Fair counting and readership (count.c, readership.c). */
+    struct gz_cidr_list trusted_proxies; /* http.trusted_proxies */
+    int heuristics;                      /* views.heuristics = yes */
+    int rank_readers;                    /* views.rank_by = readers */
+    int count_beacon;                    /* views.count = beacon */
+    char own_host[256];                  /* site.url's host: referrers from it are "" */
+    size_t own_host_len;
 };
 
 struct gz_admin;
@@ -122,8 +132,10 @@ struct gz_site {
     int kicked; /* gz_site_changed wants a tick now */
     _Atomic int64_t next_scheduled; /* when the next scheduled article goes live; 0: none */
     int flusher_stop;
+    int final_tick; /* the tick after the flusher thread ended (gz_flusher_stop) */
     _Atomic int reload_theme; /* set on SIGHUP, done by the flusher */
     _Atomic int reload_settings; /* set by gz_site_settings_changed */
+    _Atomic int reclaim_wanted; /* gz_flusher_reclaim_soon asked, not done yet */
     struct gz_flusher_stats flush_stats;
     struct gz_store *flush_store;
     struct gz_views *views;
@@ -133,7 +145,52 @@ struct gz_site {
     size_t ntop, nlatest;
     struct gz_view_delta *pending; /* deltas not yet written (store away) */
     size_t npending, cap_pending;
+
+    /* Readers (views/readers.h): shared by the loops, made from the
+     * configuration; replaced by the flusher when views.reload_minutes or
+     * views.max_per_minute change (the old one retired through QSBR). */
+    _Atomic(struct gz_readers *) readers;
+    struct gz_readership *readership; /* the flusher's side (readership.c) */
 };
+
+/* count.c: whether a reader's view of article_id counts, and counting it. */
+enum gz_count_verdict {
+    GZ_COUNT_COUNTED,   /* counted (and queued for the readers' sketches) */
+    GZ_COUNT_NOT_VIEW,  /* a bot's User-Agent or a prefetch */
+    GZ_COUNT_HEURISTIC, /* views.heuristics: no Accept-Language, a headless browser */
+    GZ_COUNT_RELOAD,    /* the same reader within views.reload_minutes */
+    GZ_COUNT_FLOOD,     /* the reader is past views.max_per_minute */
+};
+/* The one path every counted view takes (the article page and the beacon):
+ * the page rules (gz_site_is_view), the heuristics, then the reader's
+ * verdict (reload, flood). Counts the view when it may and returns why not
+ * otherwise. The caller excludes HEAD and non-200 answers. Allocates
+ * nothing; one shard mutex. */
+enum gz_count_verdict gz_site_count_view(struct gz_site *site, struct gz_request *r,
+                                         int64_t article_id);
+/* Makes the readers of conf (at start). */
+struct gz_readers *gz_site_readers_new(const struct gz_config *cfg);
+
+/* readership.c: the flusher's side of unique readers and referrers. */
+struct gz_readership;
+/* Reads nothing yet; the first gz_readership_tick ranks when asked to. */
+struct gz_readership *gz_readership_new(void);
+/* Frees it, with the readers retired but not yet drained. */
+void gz_readership_free(struct gz_readership *rs);
+/* One flusher tick: drains the readers' events into per-tick sketches and
+ * referrer counts and merges them into the store (kept for the next tick
+ * when the store refuses), prunes, and re-ranks Most viewed by readers when
+ * views.rank_by = readers (at most once a minute, at once after a change
+ * of setting). */
+void gz_readership_tick(struct gz_site *site, int64_t now);
+/* A configuration was swapped in: replaces the readers when their limits
+ * changed. Flusher thread. */
+void gz_readership_reconfigure(struct gz_site *site, const struct gz_config *old,
+                               const struct gz_config *cur);
+/* Most viewed by readers: up to n ids, best first, into ids; how many. */
+size_t gz_readership_top(struct gz_site *site, enum gz_window w, size_t n, int64_t *ids);
+/* Reader events dropped (queue full, store away too long), for /metrics. */
+uint64_t gz_readership_dropped(struct gz_site *site);
 
 /* flusher.c */
 int gz_flusher_start(struct gz_site *site, char *err, size_t errlen);
@@ -144,6 +201,14 @@ void gz_flusher_tick(struct gz_site *site);
 /* Asks the flusher to reload the theme from disk (async-signal-unsafe, but
  * any thread may call it). */
 void gz_flusher_request_reload(struct gz_site *site);
+/* Retired objects waiting for their grace period (evicted pages, above
+ * all) past which the loops wake the flusher to free them at once instead
+ * of at its next tick: a crawler or an export rendering thousands of pages
+ * a second would otherwise hold a second's worth of them. */
+#define GZ_RECLAIM_PENDING 256
+/* Asks the flusher thread to reclaim now (no tick); any thread, cheap when
+ * already asked. */
+void gz_flusher_reclaim_soon(struct gz_site *site);
 
 /* Content changed in the store (a save, a trash, a setting): runs a flusher
  * tick now and returns once it has dropped the changed pages and refreshed

@@ -90,17 +90,6 @@ static const char *const stmt_sql[ST_COUNT] = {
         "JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id "
         "WHERE a." PUBLISHED_A " GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?2",
     [ST_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
-    [ST_TAG_ARTICLES] = TEASER_COLUMNS "WHERE id IN (SELECT a.id FROM article_tags at "
-                                      "JOIN articles a ON a.id = at.article_id "
-                                      "WHERE at.tag_id = ?2 AND a." PUBLISHED_A
-                                      " ORDER BY a.published_at DESC, a.id DESC "
-                                      "LIMIT ?3 OFFSET ?4)" NEWEST_FIRST,
-    [ST_TAG_COUNT] = "SELECT count(*) FROM article_tags at JOIN articles a ON "
-                     "a.id = at.article_id WHERE at.tag_id = ?2 AND a." PUBLISHED_A,
-    [ST_LATEST] = TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " PUBLISHED
-                                 NEWEST_FIRST " LIMIT ?2 OFFSET ?3)" NEWEST_FIRST,
-    [ST_COUNT_PUBLISHED] = "SELECT count(*) FROM articles WHERE " PUBLISHED,
-    [ST_TEASER] = TEASER_COLUMNS "WHERE " PUBLISHED " AND id = ?2",
     [ST_CHANGES] = "SELECT id FROM articles WHERE change_seq > ?1 ORDER BY change_seq",
     [ST_MAX_ID] = "SELECT coalesce(max(id), 0) FROM articles",
     [ST_AUTHOR_FIND] = "SELECT id FROM authors WHERE name = ?1",
@@ -357,6 +346,7 @@ static void release(struct sqlite_store *s)
         sqlite3_finalize(s->stmt[i]);
     for (size_t i = 0; i < GZ_SQLITE_LAZY_SLOTS; i++)
         sqlite3_finalize(s->lazy[i].st);
+    gz_sqlite_lists_free(s->lists);
     /* Closing with a transaction still open rolls it back. */
     if (s->db && sqlite3_close(s->db) != SQLITE_OK)
         gz_error("store: close: %s", sqlite3_errmsg(s->db));
@@ -576,6 +566,12 @@ static const struct gz_store_ops sqlite_ops = {
     .tag_alias_resolve = gz_sqlite_tag_alias_resolve,
     .tag_description_get = gz_sqlite_tag_description_get,
     .tag_description_set = gz_sqlite_tag_description_set,
+    .readers_merge = gz_sqlite_readers_merge,
+    .readers_count = gz_sqlite_readers_count,
+    .readers_each = gz_sqlite_readers_each,
+    .stats_days = gz_sqlite_stats_days,
+    .stats_top = gz_sqlite_stats_top,
+    .stats_referrers = gz_sqlite_stats_referrers,
     .dump = gz_sqlite_dump,
     .dump_is_empty = gz_sqlite_dump_is_empty,
     .load_begin = gz_sqlite_load_begin,

@@ -38,11 +38,6 @@ enum stmt_id {
     ST_TAG_INSERT,
     ST_TAGS_TOP,
     ST_TAG_BY_SLUG,
-    ST_TAG_ARTICLES,
-    ST_TAG_COUNT,
-    ST_LATEST,
-    ST_COUNT_PUBLISHED,
-    ST_TEASER,
     ST_CHANGES,
     ST_MAX_ID,
     ST_AUTHOR_FIND,
@@ -74,6 +69,7 @@ struct sqlite_store {
     } lazy[GZ_SQLITE_LAZY_SLOTS];
     int depth; /* open transaction levels: 1 is BEGIN, above are savepoints */
     int search_pending; /* saves wait in search_pending (sqlite_search.c) */
+    struct gz_sqlite_lists *lists; /* cached lists (sqlite_lists.c); NULL until used */
 };
 
 static inline struct sqlite_store *from(struct gz_store *gs)
@@ -127,6 +123,15 @@ char *gz_sqlite_column_dup(sqlite3_stmt *st, int i);
  * does, so caches drop their pages) and, when seq is not NULL, reads its
  * new value. */
 int gz_sqlite_next_change_seq(struct sqlite_store *s, int64_t *seq);
+
+/* Teasers of the published articles among ids, in that order, read in
+ * the caller's transaction (sqlite_articles.c). */
+int gz_sqlite_teasers_of(struct sqlite_store *s, const int64_t *ids, size_t n, int64_t now,
+                         struct gz_teaser_list *out);
+
+struct gz_sqlite_lists;
+/* Frees a handle's cached lists (sqlite_lists.c); NULL is fine. */
+void gz_sqlite_lists_free(struct gz_sqlite_lists *c);
 
 /* Appends every row of a bound teaser query (id, slug, title, teaser,
  * lang, published_at) to out, whose capacity *cap tracks (start it at 0
@@ -312,5 +317,22 @@ struct gz_search_query;
 typedef int (*gz_sqlite_alias_fn)(void *ctx, const char *norm, char **name);
 int gz_sqlite_search_match(const struct gz_search_query *q, gz_sqlite_alias_fn alias,
                            void *ctx, struct gz_buf *out);
+
+/* readership (sqlite_readers.c: write side and estimates; sqlite_stats.c:
+ * the dashboard's reads) */
+int gz_sqlite_readers_merge(struct gz_store *gs, const struct gz_readers_delta *d, size_t n,
+                            const struct gz_referrer_delta *r, size_t nr,
+                            int64_t prune_before_hour, int64_t prune_referrers_before_day);
+int gz_sqlite_readers_count(struct gz_store *gs, int64_t article_id,
+                            enum gz_readers_kind kind, int64_t from, int64_t to,
+                            uint64_t *out);
+int gz_sqlite_readers_each(struct gz_store *gs, enum gz_readers_kind kind, int64_t from,
+                           int64_t to, gz_readers_cb cb, void *ctx);
+int gz_sqlite_stats_days(struct gz_store *gs, int64_t article_id, int64_t from_day,
+                         int64_t to_day, struct gz_stat_days *out);
+int gz_sqlite_stats_top(struct gz_store *gs, enum gz_readers_kind kind, int64_t from,
+                        int64_t to, size_t limit, struct gz_stat_articles *out);
+int gz_sqlite_stats_referrers(struct gz_store *gs, int64_t article_id, int64_t from_day,
+                              int64_t to_day, size_t limit, struct gz_stat_referrers *out);
 
 #endif

@@ -243,6 +243,8 @@ int gz_sqlite_article_purge(struct gz_store *gs, int64_t id)
     if (rc != GZ_OK)
         return rc;
     rc = gz_sqlite_search_unindex(s, id); /* sqlite_search.c */
+    if (rc == GZ_OK) /* the cached lists (sqlite_lists.c) may hold it */
+        rc = gz_sqlite_next_change_seq(s, NULL);
     for (size_t i = 0; i < GZ_COUNTOF(steps) && rc == GZ_OK; i++)
         rc = purge_step(s, steps[i], id);
     if (rc == GZ_OK && id > 0 && sqlite3_changes(s->db) == 0)

@@ -20,23 +20,8 @@
 #define PAGE_OF(where) TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " where ORDER \
                        " LIMIT ?5 OFFSET ?6)" ORDER
 
-/* ---- the lists ----
- * Every list query numbers its parameters alike: ?1 now, ?2 and ?3 the
- * list's own numbers, ?4 its text, ?5 limit, ?6 offset. A statement binds
- * only the numbers up to the highest it uses (struct list_args). */
+/* ---- archives and languages ---- */
 
-static const char SQL_AUTHOR_PAGE[] = PAGE_OF("author_id = ?2 AND " PUBLISHED);
-static const char SQL_AUTHOR_COUNT[] =
-    "SELECT count(*) FROM articles WHERE author_id = ?2 AND " PUBLISHED;
-static const char SQL_ARCHIVE_PAGE[] =
-    PAGE_OF("published_at >= ?2 AND published_at < ?3 AND " PUBLISHED);
-static const char SQL_ARCHIVE_COUNT[] =
-    "SELECT count(*) FROM articles WHERE published_at >= ?2 AND published_at < ?3 "
-    "AND " PUBLISHED;
-/* COLLATE NOCASE on the comparison: the index articles_by_lang has it. */
-static const char SQL_LANG_PAGE[] = PAGE_OF("lang = ?4 COLLATE NOCASE AND " PUBLISHED);
-static const char SQL_LANG_COUNT[] =
-    "SELECT count(*) FROM articles WHERE lang = ?4 COLLATE NOCASE AND " PUBLISHED;
 static const char SQL_MONTHS[] =
     "SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER) AS y, "
     "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER) AS m, count(*) "
@@ -44,99 +29,6 @@ static const char SQL_MONTHS[] =
 static const char SQL_LANGS[] =
     "SELECT lower(lang) AS l, count(*) AS n FROM articles WHERE " PUBLISHED
     " AND lang <> '' GROUP BY l ORDER BY n DESC, l";
-
-struct list_args {
-    int64_t now, a, b;
-    const char *text;
-    size_t offset, limit;
-};
-
-static int64_t clamp_size(size_t n)
-{
-    return n > (size_t)INT64_MAX ? INT64_MAX : (int64_t)n;
-}
-
-static void bind_list(sqlite3_stmt *st, const struct list_args *args, int *rc)
-{
-    int n = sqlite3_bind_parameter_count(st);
-    int64_t nums[] = {args->now,
-                      args->a,
-                      args->b,
-                      0,
-                      clamp_size(args->limit),
-                      clamp_size(args->offset)};
-    for (int i = 1; i <= n && i <= 6; i++) {
-        if (i == 4)
-            gz_sqlite_bind_text(st, i, args->text, rc);
-        else
-            gz_sqlite_bind_i64(st, i, nums[i - 1], rc);
-    }
-}
-
-/* One page of a list and its total, read in one snapshot so they agree. */
-static int read_list(struct sqlite_store *s, const char *page_sql, const char *count_sql,
-                     const struct list_args *args, struct gz_teaser_list *out,
-                     int64_t *total)
-{
-    memset(out, 0, sizeof *out);
-    *total = 0;
-    sqlite3_stmt *page = gz_sqlite_stmt(s, page_sql);
-    sqlite3_stmt *count = gz_sqlite_stmt(s, count_sql);
-    if (!page || !count)
-        return GZ_EIO;
-    int started, rc = SQLITE_OK;
-    bind_list(page, args, &rc);
-    bind_list(count, args, &rc);
-    if (rc != SQLITE_OK) {
-        done(count);
-        return gz_sqlite_bound(s, page, rc, "binding a list");
-    }
-    if ((rc = gz_sqlite_read_begin(s, &started)) != GZ_OK) {
-        done(page);
-        done(count);
-        return rc;
-    }
-    size_t cap = 0;
-    rc = gz_sqlite_collect_teasers(s, page, out, &cap);
-    if (rc == GZ_OK)
-        rc = gz_sqlite_step_i64(s, count, "counting a list", total);
-    else
-        done(count);
-    gz_sqlite_read_end(s, started);
-    if (rc != GZ_OK)
-        gz_teaser_list_clear(out);
-    return rc;
-}
-
-int gz_sqlite_author_articles(struct gz_store *gs, int64_t author_id, int64_t now,
-                              size_t offset, size_t limit, struct gz_teaser_list *out,
-                              int64_t *total)
-{
-    struct list_args args = {
-        .now = now, .a = author_id, .offset = offset, .limit = limit};
-    return read_list(from(gs), SQL_AUTHOR_PAGE, SQL_AUTHOR_COUNT, &args, out, total);
-}
-
-int gz_sqlite_archive_articles(struct gz_store *gs, int64_t start, int64_t end,
-                               int64_t now, size_t offset, size_t limit,
-                               struct gz_teaser_list *out, int64_t *total)
-{
-    struct list_args args = {
-        .now = now, .a = start, .b = end, .offset = offset, .limit = limit};
-    return read_list(from(gs), SQL_ARCHIVE_PAGE, SQL_ARCHIVE_COUNT, &args, out, total);
-}
-
-int gz_sqlite_lang_articles(struct gz_store *gs, const char *lang, int64_t now,
-                            size_t offset, size_t limit, struct gz_teaser_list *out,
-                            int64_t *total)
-{
-    if (!lang) {
-        memset(out, 0, sizeof *out);
-        return GZ_EINVAL;
-    }
-    struct list_args args = {.now = now, .text = lang, .offset = offset, .limit = limit};
-    return read_list(from(gs), SQL_LANG_PAGE, SQL_LANG_COUNT, &args, out, total);
-}
 
 int gz_sqlite_archive_months(struct gz_store *gs, int64_t now, struct gz_month_list *out)
 {

@@ -7,14 +7,19 @@
  * What is not content is left out: sessions, API tokens and login
  * throttling (secrets and short-lived state), the change sequence, and the
  * search index, which an import rebuilds from the articles. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqliteInt.h"
+#include "views/hll.h"
 
-/* A column: 'i' integer, 'n' integer or NULL, 't' text. A column missing
- * from an imported row takes dflt ("" or 0; NULL for 'n'). */
+/* A column: 'i' integer, 'n' integer or NULL, 't' text, 'h' a readers
+ * sketch (views/hll.h's bytes, a BLOB) written as base64 text (RFC 4648,
+ * with padding). A column missing from an imported row takes dflt ("" or
+ * 0; NULL for 'n'; an empty sketch for 'h'). A kind has at most one 'h'
+ * column (row_fields encodes it into one buffer). */
 struct column {
     const char *name;
     char type;
@@ -156,6 +161,23 @@ static const char SQL_VIEW_HOUR_ALL[] =
 static const char SQL_VIEW_HOUR_PUT[] =
     "INSERT INTO views_hourly (article_id, hour, count) VALUES (?1, ?2, ?3)";
 
+/* Readership (migration 0006): unique-readers sketches and referring
+ * domains. */
+static const struct column readers_cols[] = {
+    {"article_id", 'i'}, {"kind", 'i'}, {"period", 'i'}, {"hll", 'h'}};
+static const char SQL_READERS_ALL[] =
+    "SELECT article_id, kind, period, hll FROM readers ORDER BY article_id, kind, period";
+static const char SQL_READERS_PUT[] =
+    "INSERT INTO readers (article_id, kind, period, hll) VALUES (?1, ?2, ?3, ?4)";
+
+static const struct column referrer_cols[] = {
+    {"article_id", 'i'}, {"day", 'i'}, {"domain", 't'}, {"count", 'i'}};
+static const char SQL_REFERRER_ALL[] =
+    "SELECT article_id, day, domain, count FROM referrers_daily "
+    "ORDER BY article_id, day, domain";
+static const char SQL_REFERRER_PUT[] =
+    "INSERT INTO referrers_daily (article_id, day, domain, count) VALUES (?1, ?2, ?3, ?4)";
+
 #define KIND(n, sel, ins, cols)                                                          \
     {                                                                                    \
         n, sel, ins, cols, GZ_COUNTOF(cols)                                              \
@@ -177,6 +199,8 @@ static const struct kind kinds[] = {
     KIND("import_key", SQL_IMPORT_KEY_ALL, SQL_IMPORT_KEY_PUT, import_key_cols),
     KIND("views_daily", SQL_VIEW_DAY_ALL, SQL_VIEW_DAY_PUT, view_day_cols),
     KIND("views_hourly", SQL_VIEW_HOUR_ALL, SQL_VIEW_HOUR_PUT, view_hour_cols),
+    KIND("readers", SQL_READERS_ALL, SQL_READERS_PUT, readers_cols),
+    KIND("referrer", SQL_REFERRER_ALL, SQL_REFERRER_PUT, referrer_cols),
 };
 
 static const struct kind *kind_find(const char *name)
@@ -189,14 +213,34 @@ static const struct kind *kind_find(const char *name)
 
 /* ---- export ---- */
 
-/* The current row of st as fields (pointing into st: valid until its next
- * step). */
-static void row_fields(sqlite3_stmt *st, const struct kind *k, struct gz_field *f)
+/* A blob as base64 text in *buf (grown as needed; the caller frees it). */
+static void to_base64(sqlite3_stmt *st, int i, char **buf, size_t *cap, struct gz_field *f)
+{
+    size_t n = (size_t)sqlite3_column_bytes(st, i);
+    const unsigned char *bytes = sqlite3_column_blob(st, i);
+    size_t need = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    if (need > *cap) {
+        *cap = need;
+        *buf = gz_xrealloc(*buf, need);
+    }
+    sodium_bin2base64(*buf, need, bytes ? bytes : (const unsigned char *)"", n,
+                      sodium_base64_VARIANT_ORIGINAL);
+    f->type = GZ_FIELD_TEXT;
+    f->text = *buf;
+    f->len = strlen(*buf);
+}
+
+/* The current row of st as fields (pointing into st, or into *buf for a
+ * sketch: valid until its next step). */
+static void row_fields(sqlite3_stmt *st, const struct kind *k, struct gz_field *f,
+                       char **buf, size_t *cap)
 {
     for (size_t i = 0; i < k->ncols; i++) {
         f[i] = (struct gz_field){.name = k->cols[i].name};
         if (sqlite3_column_type(st, (int)i) == SQLITE_NULL) {
             f[i].type = GZ_FIELD_NULL;
+        } else if (k->cols[i].type == 'h') {
+            to_base64(st, (int)i, buf, cap, &f[i]);
         } else if (k->cols[i].type == 't') {
             f[i].type = GZ_FIELD_TEXT;
             f[i].text = (const char *)sqlite3_column_text(st, (int)i);
@@ -217,17 +261,21 @@ static int dump_kind(struct sqlite_store *s, const struct kind *k, gz_dump_cb cb
     if (!st)
         return GZ_EIO;
     struct gz_field f[16];
+    char *buf = NULL;
+    size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        row_fields(st, k, f);
+        row_fields(st, k, f, &buf, &cap);
         int crc = cb(ctx, k->name, f, k->ncols);
         if (crc != GZ_OK) {
-            done(st);
-            return crc;
+            rc = crc;
+            goto out;
         }
     }
     rc = rc == SQLITE_DONE ? GZ_OK : gz_sqlite_fail(s, "reading the site for an export");
+out:
     done(st);
+    free(buf);
     return rc;
 }
 
@@ -290,6 +338,28 @@ static const struct gz_field *field_find(const struct gz_field *f, size_t n,
     return NULL;
 }
 
+/* Binds a sketch given as base64 text (copied); GZ_EINVAL when the text
+ * is not base64 or its bytes are not a sketch. */
+static int bind_sketch(sqlite3_stmt *st, int pos, const struct gz_field *v)
+{
+    size_t cap = v->len / 4 * 3 + 3, n = 0;
+    unsigned char *bytes = gz_xmalloc(cap);
+    const char *end = NULL;
+    int rc = GZ_EINVAL;
+    if (sodium_base642bin(bytes, cap, v->text, v->len, NULL, &n, &end,
+                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
+        end == v->text + v->len) {
+        struct gz_hll *h = gz_hll_new();
+        if (gz_hll_merge_bytes(h, bytes, n) == GZ_OK)
+            rc = sqlite3_bind_blob64(st, pos, bytes, n, SQLITE_TRANSIENT) == SQLITE_OK
+                     ? GZ_OK
+                     : GZ_EIO;
+        gz_hll_free(h);
+    }
+    free(bytes);
+    return rc;
+}
+
 /* Binds column i of k from its field (or its default); GZ_EINVAL with a
  * message when the field has the wrong type. */
 static int bind_column(sqlite3_stmt *st, const struct kind *k, size_t i,
@@ -297,6 +367,16 @@ static int bind_column(sqlite3_stmt *st, const struct kind *k, size_t i,
 {
     const struct column *c = &k->cols[i];
     int rc = SQLITE_OK, pos = (int)i + 1;
+    if (c->type == 'h') {
+        static const struct gz_field empty = {.type = GZ_FIELD_TEXT, .text = "AQA=", .len = 4};
+        if (v && v->type != GZ_FIELD_TEXT)
+            goto bad;
+        rc = bind_sketch(st, pos, v ? v : &empty);
+        if (rc == GZ_EINVAL)
+            snprintf(err, errlen, "%s: %s: not a readers sketch in base64", k->name,
+                     c->name);
+        return rc;
+    }
     if (!v || v->type == GZ_FIELD_NULL) {
         if (v && c->type != 'n')
             goto bad;
@@ -316,7 +396,7 @@ static int bind_column(sqlite3_stmt *st, const struct kind *k, size_t i,
     return rc == SQLITE_OK ? GZ_OK : GZ_EIO;
 bad:
     snprintf(err, errlen, "%s: %s: must be %s", k->name, c->name,
-             c->type == 't'   ? "a string"
+             c->type == 't' || c->type == 'h' ? "a string"
              : c->type == 'n' ? "an integer or null"
                               : "an integer");
     return GZ_EINVAL;

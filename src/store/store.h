@@ -215,6 +215,73 @@ struct gz_view_delta {
 typedef void (*gz_views_row_cb)(void *ctx, int64_t article_id, int is_day,
                                 int64_t bucket, int64_t count);
 
+/* ---- readership (issue 9): unique readers and referrers ----
+ * Sketch bytes are src/views/hll.h's serialized form. */
+
+enum gz_readers_kind {
+    GZ_READERS_HOUR = 1, /* period: Unix hour (seconds / 3600) */
+    GZ_READERS_DAY = 2,  /* period: Unix day (seconds / 86400) */
+    GZ_READERS_ALL = 3,  /* period: 0 */
+};
+
+/* Readers seen since the last flush, to be merged (HLL union) into one
+ * stored sketch. */
+struct gz_readers_delta {
+    int64_t article_id; /* 0: the whole site */
+    enum gz_readers_kind kind;
+    int64_t period;
+    const uint8_t *hll;
+    size_t len;
+};
+
+/* Counted views from one referring domain ("" for none) since the last
+ * flush. */
+struct gz_referrer_delta {
+    int64_t article_id;
+    int64_t day;
+    const char *domain;
+    int64_t count;
+};
+
+/* Called by readers_each: the union estimate of one article's sketches. */
+typedef void (*gz_readers_cb)(void *ctx, int64_t article_id, uint64_t readers);
+
+/* One day of the dashboard: counted views (views_daily) and unique readers
+ * (the day's sketch). */
+struct gz_stat_day {
+    int64_t day;
+    int64_t views;
+    int64_t readers;
+};
+
+struct gz_stat_days {
+    struct gz_stat_day *items;
+    size_t len;
+};
+
+struct gz_stat_article {
+    int64_t id;
+    char *title;
+    char *slug;
+    int64_t views;
+    int64_t readers;
+};
+
+struct gz_stat_articles {
+    struct gz_stat_article *items;
+    size_t len;
+};
+
+struct gz_stat_referrer {
+    char *domain; /* "" for none */
+    int64_t count;
+};
+
+struct gz_stat_referrers {
+    struct gz_stat_referrer *items;
+    size_t len;
+};
+
 /* ---- feeds and sitemaps (src/site/feeds.c, src/site/sitemap.c) ---- */
 
 /* Which published articles a feed lists: the newest `limit` of the site,
@@ -586,6 +653,43 @@ struct gz_store_ops {
      * GZ_ENOTFOUND when there is no such tag. */
     int (*tag_description_set)(struct gz_store *s, int64_t tag_id, const char *text);
 
+    /* ---- readership (issue 9; sqlite_readers.c, sqlite_stats.c) ---- */
+    /* In one transaction: merges each delta into its stored sketch (a
+     * missing row is created), adds each referrer count (count = count +
+     * delta), deletes hourly sketches of hours before prune_before_hour
+     * and, when prune_referrers_before_day > 0, referrer rows of days
+     * before it. GZ_EINVAL (nothing written) for bytes that are not a
+     * sketch. */
+    int (*readers_merge)(struct gz_store *s, const struct gz_readers_delta *d, size_t n,
+                         const struct gz_referrer_delta *r, size_t nr,
+                         int64_t prune_before_hour, int64_t prune_referrers_before_day);
+    /* Unique readers of one article (0: the site) over the periods from..to
+     * (inclusive) of kind: the estimate of the union of those sketches; 0
+     * when there are none. */
+    int (*readers_count)(struct gz_store *s, int64_t article_id, enum gz_readers_kind kind,
+                         int64_t from, int64_t to, uint64_t *out);
+    /* Calls cb for every article (id > 0) with sketches of kind in
+     * from..to, with the estimate of their union, by id. */
+    int (*readers_each)(struct gz_store *s, enum gz_readers_kind kind, int64_t from,
+                        int64_t to, gz_readers_cb cb, void *ctx);
+    /* The dashboard's days from_day..to_day (inclusive), one item per day,
+     * oldest first, zeros where nothing was counted: views from
+     * views_daily and readers from the day sketches, of one article or of
+     * the site (0; views are then the sum over all articles). */
+    int (*stats_days)(struct gz_store *s, int64_t article_id, int64_t from_day,
+                      int64_t to_day, struct gz_stat_days *out);
+    /* The `limit` articles with the most views over from..to of kind (HOUR:
+     * views_hourly and hour sketches; DAY: views_daily and day sketches;
+     * ALL: every daily row and the all-time sketch, from and to ignored),
+     * best first, equal views newer id first; deleted articles included
+     * with their title. readers is the union over the same periods. */
+    int (*stats_top)(struct gz_store *s, enum gz_readers_kind kind, int64_t from, int64_t to,
+                     size_t limit, struct gz_stat_articles *out);
+    /* Referring domains of one article (0: all articles) over from_day..
+     * to_day, most views first (equal counts by domain), at most limit. */
+    int (*stats_referrers)(struct gz_store *s, int64_t article_id, int64_t from_day,
+                           int64_t to_day, size_t limit, struct gz_stat_referrers *out);
+
     /* ---- whole-site export and import, backup (sqlite_json.c, sqlite_backup.c) ---- */
     /* Calls cb for every row of the site, in one snapshot, kind by kind:
      * sequence, setting, user, tag, tag_alias, media, article, article_tag, revision,
@@ -686,6 +790,9 @@ void gz_sitemap_urls_clear(struct gz_sitemap_urls *l);
 void gz_sitemap_chunks_clear(struct gz_sitemap_chunks *l);
 void gz_search_hits_clear(struct gz_search_hits *l);
 void gz_tag_alias_list_clear(struct gz_tag_alias_list *l);
+void gz_stat_days_clear(struct gz_stat_days *l);
+void gz_stat_articles_clear(struct gz_stat_articles *l);
+void gz_stat_referrers_clear(struct gz_stat_referrers *l);
 
 /* Role names: "admin", "editor", "author", "contributor". */
 const char *gz_role_name(enum gz_role r);

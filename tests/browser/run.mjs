@@ -23,6 +23,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { runXssChecks } from './xss.mjs';
 import { runAdminChecks } from './admin.mjs';
+import { runStatsChecks } from './stats.mjs';
+import { runReadersChecks } from './readers.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -610,6 +612,12 @@ async function main() {
         await runAdminChecks(browser, { gazette: opts.gazette, dir, out, check, assert, startServer,
             stopServer, freePort,
             shot: (page, name) => page.screenshot({ path: path.join(out, name), fullPage: true }) });
+        /* the readership dashboard (stats.mjs): its own site and server, same browser */
+        await runStatsChecks(browser, { gazette: opts.gazette, dir, check, assert, startServer, stopServer,
+            freePort, shot: (page, name) => page.screenshot({ path: path.join(out, name), fullPage: true }) });
+        /* readership (readers.mjs): the view beacon, its own site and server */
+        await runReadersChecks(browser, { gazette: opts.gazette, dir, check, assert, startServer,
+            stopServer, freePort });
         await check('server is still running after the tests', () =>
             assert(server.child.exitCode === null && server.child.signalCode === null,
                 `gazette exited (${server.child.exitCode ?? server.child.signalCode})`));

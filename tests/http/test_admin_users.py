@@ -390,9 +390,11 @@ def settings_form(adm):
     """The settings form's current values, as a dict."""
     page = adm.get("/admin/settings").text
     fields = {k: html.unescape(v) for k, v in
-              re.findall(r'name="((?:site|blocks)\.[a-z_]+)" value="([^"]*)"', page)}
-    sel = re.search(r'name="blocks\.window".*?<option value="([^"]+)" selected', page, re.S)
-    fields["blocks.window"] = sel.group(1)
+              re.findall(r'name="((?:site|blocks|stats)\.[a-z_]+)" value="([^"]*)"', page)}
+    for name in ("blocks.window", "views.rank_by"):
+        sel = re.search(r'name="%s".*?<option value="([^"]+)" selected' % re.escape(name),
+                        page, re.S)
+        fields[name] = sel.group(1)
     return fields
 
 

@@ -202,9 +202,11 @@ def test_beacon_counts_views():
     check_eq(r.status, 204, "POST /v/ID")
     check_eq(r.header("cache-control"), "no-store", "beacon Cache-Control")
     site.wait_views({art.id: 1})
-    # A weight or count parameter is ignored: one call, one view.
+    # A weight or count parameter is refused (400, issue 9): one call, at
+    # most one view; a plain call counts.
     r = srv.request("GET", "/v/%d?count=100&weight=50" % art.id, ua=BROWSER_UA)
-    check_eq(r.status, 204, "GET /v/ID with parameters")
+    check_eq(r.status, 400, "GET /v/ID with parameters")
+    check_eq(srv.request("GET", "/v/%d" % art.id, ua=BROWSER_UA).status, 204, "GET /v/ID")
     site.wait_views({art.id: 2})
     # Bots and prefetches are answered but not counted; then one real view
     # shows that nothing else was.

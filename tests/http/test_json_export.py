@@ -61,7 +61,15 @@ def build_site():
     srv = site.serve(flush_ms=50)
     srv.view(fa.url, times=3)
     srv.view(en.url, times=2)
-    site.wait_views({fa.id: 3, en.id: 2})
+    # Readers (sketches) and a referring domain, for the readers and
+    # referrer kinds.
+    r = srv.get(fa.url, ua=harness.BROWSER_UA,
+                headers={"Referer": "https://news.example.net/today"})
+    check_eq(r.status, 200, "view with a Referer")
+    site.wait_views({fa.id: 4, en.id: 2})
+    harness.wait_for(lambda: site._query(
+        "SELECT count(*) FROM referrers_daily WHERE domain = 'news.example.net'")[0][0],
+        10, what="the referrer row")
     adm = srv.admin_login("boss", "boss password 1")
     r = adm.post("/admin/articles/%d/trash" % gone.id, {})
     check_eq(r.status, 303, "trash")
@@ -80,6 +88,13 @@ def test_json_round_trip():
     check(trashed["deleted_at"] > 0, "the trashed article is exported as trashed")
     check_eq(rows(first, "tag_alias")[0]["alias"], "Headlines", "alias exported")
     check_eq(len(rows(first, "translation")), 2, "translation group exported")
+    readers = rows(first, "readers")
+    check_eq(sorted({(r["article_id"], r["kind"]) for r in readers}),
+             sorted((a, k) for a in (0, fa.id, en.id) for k in (1, 2, 3)),
+             "readers sketches of both articles and the site, by hour, day and all time")
+    check(all(r["hll"].startswith("AQ") for r in readers), "sketches as base64 text")
+    check(any(r["domain"] == "news.example.net" and r["count"] == 1
+              for r in rows(first, "referrer")), "referrer exported")
 
     copy = Site("jsoncopy")
     rc, out, err = run(copy, "import", "json", path)
@@ -102,7 +117,9 @@ def test_json_round_trip():
     check(r.status != 303, "no login without an exported password hash")
     srv.stop()
     check_eq(sum(n for (n,) in copy._query(
-        "SELECT count FROM views_daily")), 5, "views kept")
+        "SELECT count FROM views_daily")), 6, "views kept")
+    check_eq(copy._query("SELECT count(*) FROM readers")[0][0], len(readers),
+             "readers sketches kept")
 
 
 def test_json_with_secrets_keeps_passwords():
@@ -143,6 +160,10 @@ def test_json_import_refuses_and_writes_nothing():
          'unknown field "colour"'),
         (lines + ['{"type":"tag","id":"99","name":"x","slug":"x"}'], "id: must be an integer"),
         (lines + ['{"type":"spaceship","id":1}'], 'unknown type "spaceship"'),
+        (lines + ['{"type":"readers","article_id":1,"kind":2,"period":1,"hll":"bm90IGEgc2tldGNo"}'],
+         "readers: hll: not a readers sketch"),
+        (lines + ['{"type":"readers","article_id":1,"kind":2,"period":1,"hll":"%%%"}'],
+         "readers: hll: not a readers sketch"),
         (lines + ['{"type":"article_tag","article_id":1,"tag_id":424242,"position":0}'],
          "refers to a missing row"),
         (['{"type":"other"}'] + lines[1:], "not a gazette export"),

@@ -257,6 +257,12 @@ static void test_migrate_reports_each(void **state)
     assert_int_equal(sql_i64(f->path, "PRAGMA user_version"), latest);
     assert_int_equal(sql_i64(f->path, "SELECT x FROM unrelated"), 7);
     assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM articles"), 0);
+    /* Version 6 (readership) and its tables. */
+    assert_true(latest >= 6);
+    assert_string_equal(h.names[5], "0006_readership.sql");
+    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                      "('readers', 'referrers_daily')"),
+                     2);
     /* Closed cleanly: the WAL was checkpointed and removed. */
     assert_false(exists_with_suffix(f->path, "-wal"));
 
