@@ -154,8 +154,13 @@ static int get_list(struct sqlite_store *s, const struct list_query *q, struct l
         return rc;
     *owned = 1;
     *out = (struct list){0};
-    if (s->depth > 0) /* a write transaction: see the top of this file */
-        return fill(s, q, out);
+    if (s->depth > 0) { /* a write transaction: see the top of this file */
+        if ((rc = fill(s, q, out)) != GZ_OK) {
+            free(out->p);
+            out->p = NULL;
+        }
+        return rc;
+    }
     if (!s->lists) {
         s->lists = gz_xcalloc(1, sizeof *s->lists);
         s->lists->seq = -1;
