@@ -238,6 +238,7 @@ def prompt_session(site, args, lines):
     os.close(slave)
     shown = b""
     pending = list(lines)
+    answered = 0  # the length of shown when the last line was typed
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         r, _, _ = select.select([master], [], [], 0.5)
@@ -249,8 +250,12 @@ def prompt_session(site, args, lines):
             if not chunk:
                 break
             shown += chunk
-            if pending and shown.rstrip().endswith(b":"):
+            # Type only at a prompt shown since the last answer: the newline
+            # echoed after an answer (ECHONL) must not pass for the next
+            # prompt, or the line arrives while echo is back on.
+            if pending and shown[answered:].rstrip().endswith(b":"):
                 os.write(master, (pending.pop(0) + "\n").encode())
+                answered = len(shown)
         elif p.poll() is not None:
             break
     try:
