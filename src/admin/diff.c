@@ -15,15 +15,6 @@ struct text {
     size_t n;
 };
 
-/* FNV-1a: lines are short and the hash only filters before memcmp. */
-static uint64_t line_hash(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-    return h;
-}
-
 static size_t count_lines(const char *p, size_t len)
 {
     size_t n = 0;
@@ -46,7 +37,7 @@ static int split(const char *p, size_t len, struct text *t)
     for (size_t i = 0; i <= len && t->n < n; i++) {
         if (i == len || p[i] == '\n') {
             t->lines[t->n] = (struct gz_str){p + start, i - start};
-            t->hash[t->n++] = line_hash(p + start, i - start);
+            t->hash[t->n++] = gz_hash(p + start, i - start);
             start = i + 1;
         }
     }

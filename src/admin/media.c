@@ -51,20 +51,6 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Makes a rename in dir durable. */
 static void fsync_dir(const char *dir)
 {
@@ -86,7 +72,7 @@ static int write_atomically(const char *dir, const char *path, const void *bytes
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return -1;
-    int rc = fchmod(fd, 0644) || write_all(fd, bytes, len) || fsync(fd) ? -1 : 0;
+    int rc = fchmod(fd, 0644) || gz_write_fd(fd, bytes, len) || fsync(fd) ? -1 : 0;
     if (close(fd))
         rc = -1;
     if (rc == 0 && rename(tmp, path))

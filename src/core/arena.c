@@ -13,7 +13,7 @@ struct gz_arena_chunk {
     _Alignas(max_align_t) unsigned char data[];
 };
 
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN (_Alignof(max_align_t)) /* what malloc promises, and so each chunk */
 
 void gz_arena_init(struct gz_arena *a, size_t chunk_size)
 {

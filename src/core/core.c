@@ -271,3 +271,45 @@ int gz_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *o
     *out = r;
     return GZ_OK;
 }
+
+int gz_write_fd(int fd, const void *p, size_t n)
+{
+    const char *b = p;
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return GZ_EIO;
+        b += w;
+        n -= (size_t)w;
+    }
+    return GZ_OK;
+}
+
+/* Eight bytes a step, each mixed in by a multiply and a shift: a page's
+ * ETag hashes the whole page (20 KB), which one byte a step (FNV-1a) made
+ * 3% of a static export's time. */
+uint64_t gz_hash_more(uint64_t h, const void *p, size_t n)
+{
+    const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+    const char *b = p;
+    uint64_t w;
+    size_t i = 0;
+    h ^= (uint64_t)n * mul;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * mul;
+        h ^= h >> 29;
+    }
+    w = 0;
+    if (n > i)
+        memcpy(&w, b + i, n - i);
+    h = (h ^ w) * mul;
+    return h ^ (h >> 32);
+}
+
+uint64_t gz_hash(const void *p, size_t n)
+{
+    return gz_hash_more(0xcbf29ce484222325ULL, p, n);
+}

@@ -72,6 +72,21 @@ int gz_buf_put_html(struct gz_buf *b, const char *s, size_t n);
  * a read error or a short read (errno says why). Does not close fd. */
 int gz_read_fd(int fd, size_t max, char **out, size_t *len);
 
+/* Writes all n bytes of p to fd, again after EINTR. GZ_EIO when a write
+ * fails or writes nothing (errno says why). */
+int gz_write_fd(int fd, const void *p, size_t n);
+
+/* ---- hashing ---- */
+
+/* A fast 64-bit hash of n bytes, eight at a step. Not keyed, so not for
+ * input an adversary could shape into collisions where that would hurt:
+ * the page cache and ETags, tables of paths, lines and keys. */
+uint64_t gz_hash(const void *p, size_t n);
+/* Folds n more bytes into the hash h: a hash of several pieces (a theme's
+ * assets) without joining them. Not the value gz_hash gives the joined
+ * bytes: each piece's length is mixed in too. */
+uint64_t gz_hash_more(uint64_t h, const void *p, size_t n);
+
 /* The value of a hexadecimal digit (either case), or -1. */
 int gz_hexval(int c);
 /* Decodes the %XX escapes of s (len bytes) into out (room for len + 1

@@ -110,19 +110,6 @@ static void defang(char *p, size_t n)
             p[i] = '?';
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return; /* nowhere left to report it */
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
 void gz_log(enum gz_log_level level, const char *fmt, ...)
 {
     static const char *names[] = {"debug", "info", "warn", "error"};
@@ -148,5 +135,5 @@ void gz_log(enum gz_log_level level, const char *fmt, ...)
     if (n >= sizeof line - 1)
         n = sizeof line - 2;
     line[n++] = '\n';
-    write_all(atomic_load_explicit(&log_fd, memory_order_relaxed), line, n);
+    (void)gz_write_fd(atomic_load_explicit(&log_fd, memory_order_relaxed), line, n);
 }

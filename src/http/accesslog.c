@@ -211,20 +211,6 @@ void gz_accesslog_close(struct gz_accesslog *l)
     free(l);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return GZ_EIO;
-        p += w;
-        n -= (size_t)w;
-    }
-    return GZ_OK;
-}
-
 /* On a pipe, only writes of PIPE_BUF bytes or less are atomic: cut the
  * buffer at line ends into pieces no longer than that. */
 static int write_lines(int fd, const char *p, size_t n)
@@ -238,7 +224,7 @@ static int write_lines(int fd, const char *p, size_t n)
             if (take == 0) /* one line longer than PIPE_BUF */
                 take = (size_t)((const char *)memchr(p, '\n', n) - p) + 1;
         }
-        if (write_all(fd, p, take))
+        if (gz_write_fd(fd, p, take))
             return GZ_EIO;
         p += take;
         n -= take;
@@ -261,7 +247,7 @@ void gz_accesslog_flush(struct gz_accesslog_buf *b)
     if (!b->log || b->len == 0)
         return;
     int rc = b->log->is_pipe ? write_lines(b->log->fd, b->p, b->len)
-                             : write_all(b->log->fd, b->p, b->len);
+                             : gz_write_fd(b->log->fd, b->p, b->len);
     if (rc)
         gz_error("access log: write failed: %s; %zu bytes of lines lost", strerror(errno),
                  b->len);

@@ -40,7 +40,7 @@ int gz_export_rel_ok(const char *rel)
 
 static size_t slot_of(const struct gz_export_out *o, const char *rel)
 {
-    size_t i = (size_t)gz_cache_hash(rel, strlen(rel)) & (o->cap - 1);
+    size_t i = (size_t)gz_hash(rel, strlen(rel)) & (o->cap - 1);
     while (o->old[i].rel && strcmp(o->old[i].rel, rel))
         i = (i + 1) & (o->cap - 1);
     return i;
@@ -208,20 +208,6 @@ static int make_parents(int dfd, const char *rel)
     return GZ_OK;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return GZ_EIO;
-        p += w;
-        n -= (size_t)w;
-    }
-    return GZ_OK;
-}
-
 /* A reader (or a static server) sees the old file or the new one, never
  * half of one: the bytes go to a temp file beside it, renamed over it. No
  * fsync: an export is repeatable, and a crash costs a rerun. */
@@ -237,7 +223,7 @@ static int write_atomic(int dfd, const char *rel, const char *bytes, size_t len,
         fd = openat(dfd, tmp, flags, 0644);
     if (fd < 0)
         return GZ_EIO;
-    int rc = write_all(fd, bytes, len);
+    int rc = gz_write_fd(fd, bytes, len);
     if (close(fd))
         rc = GZ_EIO;
     if (rc == GZ_OK && renameat(dfd, tmp, dfd, rel))
@@ -260,7 +246,7 @@ static int write_new(int dfd, const char *rel, const char *bytes, size_t len, si
         fd = openat(dfd, rel, flags, 0644);
     if (fd < 0)
         return errno == EEXIST ? write_atomic(dfd, rel, bytes, len, tag) : GZ_EIO;
-    int rc = write_all(fd, bytes, len);
+    int rc = gz_write_fd(fd, bytes, len);
     if (close(fd))
         rc = GZ_EIO;
     if (rc)

@@ -36,7 +36,7 @@ void gz_export_jobs_free(struct gz_export_jobs *j)
 
 static size_t set_slot(const struct gz_export_jobs *j, const char *path)
 {
-    size_t i = (size_t)gz_cache_hash(path, strlen(path)) & (j->set_cap - 1);
+    size_t i = (size_t)gz_hash(path, strlen(path)) & (j->set_cap - 1);
     while (j->set[i] && strcmp(j->set[i], path))
         i = (i + 1) & (j->set_cap - 1);
     return i;

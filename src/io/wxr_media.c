@@ -49,17 +49,9 @@ struct gz_wxr_media {
 
 /* ---- the paths seen ---------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static struct seen *seen_slot(struct seen *slots, size_t cap, const char *path)
 {
-    size_t i = (size_t)hash_str(path) & (cap - 1);
+    size_t i = (size_t)gz_hash(path, strlen(path)) & (cap - 1);
     while (slots[i].path && strcmp(slots[i].path, path))
         i = (i + 1) & (cap - 1);
     return &slots[i];

@@ -9,27 +9,6 @@
 
 /* ---- pages ---------------------------------------------------------------- */
 
-/* Eight bytes a step, each mixed in by a multiply and a shift: a page's
- * ETag hashes the whole page (20 KB), which one byte a step (FNV-1a) made
- * 3% of a static export's time. Not for adversaries: nothing here is a
- * secret, and a collision costs one wrong 304 or one slower lookup. */
-uint64_t gz_cache_hash(const char *key, size_t len)
-{
-    const uint64_t mul = 0x9e3779b97f4a7c15ULL;
-    uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)len * mul), w;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&w, key + i, 8);
-        h = (h ^ w) * mul;
-        h ^= h >> 29;
-    }
-    w = 0;
-    if (len > i)
-        memcpy(&w, key + i, len - i);
-    h = (h ^ w) * mul;
-    return h ^ (h >> 32);
-}
-
 static int gzip_bytes(const char *in, size_t len, struct gz_str *out)
 {
     z_stream z;
@@ -104,7 +83,7 @@ struct gz_page *gz_page_new(const char *key, size_t key_len, int status,
     p->key[key_len] = '\0';
     at += key_len + 1;
     p->key_len = key_len;
-    p->hash = gz_cache_hash(key, key_len);
+    p->hash = gz_hash(key, key_len);
     p->status = status;
     p->content_type = content_type;
     struct gz_str src[GZ_ENC_COUNT] = {{bytes, len}, gz, br};
@@ -117,7 +96,7 @@ struct gz_page *gz_page_new(const char *key, size_t key_len, int status,
     }
     free((void *)gz.p);
     free((void *)br.p);
-    uint64_t h = gz_cache_hash(bytes, len);
+    uint64_t h = gz_hash(bytes, len);
     /* Weak: the gzip and brotli variants are the same page, so one tag
      * stands for all three (as nginx does when it compresses). */
     int n = snprintf(p->etag, sizeof p->etag, "W/\"%016llx\"", (unsigned long long)h);

@@ -58,9 +58,6 @@ struct gz_page *gz_page_new(const char *key, size_t key_len, int status,
 void gz_page_ref(struct gz_page *p);
 void gz_page_unref(struct gz_page *p);
 
-/* A fast 64-bit hash of key (not keyed, not for adversaries): the cache's
- * lookups and the pages' ETags. */
-uint64_t gz_cache_hash(const char *key, size_t len);
 
 struct gz_cache;
 

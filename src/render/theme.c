@@ -36,18 +36,6 @@ struct gz_theme {
 
 /* ---- hashing and content types ---------------------------------------- */
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-
 static const struct {
     const char *ext;
     const char *type;
@@ -128,7 +116,7 @@ static int asset_put(struct gz_theme *t, const char *path, const unsigned char *
         slot = &t->assets[t->nassets++];
     }
     char etag[24];
-    snprintf(etag, sizeof(etag), "\"%016" PRIx64 "\"", fnv1a(FNV_OFFSET, bytes, len));
+    snprintf(etag, sizeof(etag), "\"%016" PRIx64 "\"", gz_hash(bytes, len));
     slot->pub.path = gz_xstrdup(path);
     slot->pub.bytes = bytes;
     slot->pub.len = len;
@@ -157,14 +145,14 @@ static void assets_finish(struct gz_theme *t)
 {
     if (t->nassets)
         qsort(t->assets, t->nassets, sizeof(*t->assets), slot_cmp);
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = gz_hash("", 0);
     for (size_t i = 0; i < t->nassets; i++) {
         struct gz_asset *a = &t->assets[i].pub;
         a->page =
             gz_page_new(a->path, strlen(a->path), 200, a->content_type,
                         (const char *)a->bytes, a->len, compressible(a->content_type));
-        h = fnv1a(h, a->path, strlen(a->path) + 1);
-        h = fnv1a(h, a->etag, strlen(a->etag));
+        h = gz_hash_more(h, a->path, strlen(a->path) + 1);
+        h = gz_hash_more(h, a->etag, strlen(a->etag));
     }
     snprintf(t->version, sizeof(t->version), "%012" PRIx64,
              (uint64_t)(h & 0xffffffffffffULL));

@@ -69,15 +69,12 @@ void gz_list_push(struct gz_val *list, const struct gz_val *val)
     list->u.list.len++;
 }
 
-/* FNV-1a of a key: a page's context has dozens of keys, looked up for
- * every variable of the template; comparing hashes first spares a strcmp
- * per entry (it was the export's hottest function). */
+/* A page's context has dozens of keys, looked up for every variable of the
+ * template; comparing hashes first spares a strcmp per entry (strcmp was
+ * the export's hottest function). */
 static uint32_t key_hash(const char *key)
 {
-    uint32_t h = 2166136261u;
-    for (; *key; key++)
-        h = (h ^ (unsigned char)*key) * 16777619u;
-    return h;
+    return (uint32_t)gz_hash(key, strlen(key));
 }
 
 static struct gz_val_entry *obj_find(const struct gz_val *obj, const char *key,

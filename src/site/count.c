@@ -1,7 +1,7 @@
 /* Fair counting: whether a request is a reader's view that counts.
  *
- * The page rules come first (a bot's User-Agent, a prefetch: serve.c's
- * gz_site_is_view). Then, with views.heuristics, requests no person's
+ * The page rules come first (a bot's User-Agent, a prefetch: is_view
+ * below). Then, with views.heuristics, requests no person's
  * browser sends: no Accept-Language (every browser sends one; scripts and
  * most crawlers do not) and the User-Agent of a headless or automated
  * browser. Last, the reader's own history (views/readers.h): a reload of
@@ -23,12 +23,30 @@
 
 #include "core/config.h"
 #include "site/siteInt.h"
+#include "views/bots.h"
 
 struct gz_readers *gz_site_readers_new(const struct gz_config *cfg)
 {
     struct gz_readers_config c = {.reload_minutes = cfg->reload_minutes,
                                   .max_per_minute = cfg->max_per_minute};
     return gz_readers_new(&c, time(NULL));
+}
+
+/* ---- the page rules ---- */
+
+/* Whether this response is a reader's view: not a bot, not a prefetch. HEAD
+ * and non-200 answers are excluded by the caller. */
+static int is_view(struct gz_request *r)
+{
+    struct gz_str ua = gz_http_header(r, H2O_TOKEN_USER_AGENT);
+    if (gz_views_is_bot(ua.p, ua.len))
+        return 0;
+    struct gz_str sec = gz_http_header_str(r, "sec-purpose");
+    struct gz_str purpose = gz_http_header_str(r, "purpose");
+    struct gz_str moz = gz_http_header_str(r, "x-moz");
+    if (moz.len)
+        purpose = moz; /* Firefox's older prefetch header */
+    return !gz_views_is_prefetch(sec.p, sec.len, purpose.p, purpose.len);
 }
 
 /* ---- heuristics ---- */
@@ -206,7 +224,7 @@ enum gz_count_verdict gz_site_count_view(struct gz_site *site, struct gz_request
                                          int64_t article_id)
 {
     struct gz_site_stats *stats = &gz_site_thread_of(site, r)->stats;
-    if (!gz_site_is_view(r))
+    if (!is_view(r))
         return GZ_COUNT_NOT_VIEW;
     const struct gz_site_conf *conf = gz_site_conf(site);
     struct gz_str ua = gz_http_header(r, H2O_TOKEN_USER_AGENT);

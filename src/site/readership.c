@@ -162,10 +162,7 @@ static int sketch_add(struct gz_readership *rs, int64_t article,
 
 static size_t ref_hash(int64_t article, int64_t day, const char *domain)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a over the domain */
-    for (const char *p = domain; *p; p++)
-        h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-    return mix(article, day, (int64_t)h);
+    return mix(article, day, (int64_t)gz_hash(domain, strlen(domain)));
 }
 
 static struct referrer_slot *ref_find(struct referrer_slot *t, size_t cap,

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "site/siteInt.h"
-#include "views/bots.h"
 
 int gz_site_method_ok(struct gz_request *r)
 {
@@ -15,26 +14,6 @@ int gz_site_method_ok(struct gz_request *r)
                    H2O_STRLIT("GET, HEAD"));
     gz_http_send_error(r, 405, "Method Not Allowed");
     return 0;
-}
-
-/* Whether this response is a reader's view: not a bot, not a prefetch. HEAD
- * and non-200 answers are excluded by the caller. */
-static int is_view(struct gz_request *r)
-{
-    struct gz_str ua = gz_http_header(r, H2O_TOKEN_USER_AGENT);
-    if (gz_views_is_bot(ua.p, ua.len))
-        return 0;
-    struct gz_str sec = gz_http_header_str(r, "sec-purpose");
-    struct gz_str purpose = gz_http_header_str(r, "purpose");
-    struct gz_str moz = gz_http_header_str(r, "x-moz");
-    if (moz.len)
-        purpose = moz; /* Firefox's older prefetch header */
-    return !gz_views_is_prefetch(sec.p, sec.len, purpose.p, purpose.len);
-}
-
-int gz_site_is_view(struct gz_request *r)
-{
-    return is_view(r);
 }
 
 static int fresh(struct gz_site *site, const struct gz_page *p)
@@ -48,7 +27,7 @@ static int fresh(struct gz_site *site, const struct gz_page *p)
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render)
 {
     struct gz_site_stats *stats = &gz_site_thread_of(site, r)->stats;
-    uint64_t hash = gz_cache_hash(r->path.p, r->path.len);
+    uint64_t hash = gz_hash(r->path.p, r->path.len);
     struct gz_page *page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
     if (fresh(site, page)) {
         gz_stat_add(&stats->cache_hits, 1);

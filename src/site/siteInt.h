@@ -162,10 +162,11 @@ enum gz_count_verdict {
     GZ_COUNT_FLOOD,     /* the reader is past views.max_per_minute */
 };
 /* The one path every counted view takes (the article page and the beacon):
- * the page rules (gz_site_is_view), the heuristics, then the reader's
+ * the page rules (no bot, no prefetch), the heuristics, then the reader's
  * verdict (reload, flood). Counts the view when it may and returns why not
- * otherwise. The caller excludes HEAD and non-200 answers. Allocates
- * nothing; one shard mutex. */
+ * otherwise. The caller excludes HEAD and non-200 answers. Takes one
+ * shard mutex and allocates only when a readers table or queue grows
+ * (decision 0013). */
 enum gz_count_verdict gz_site_count_view(struct gz_site *site, struct gz_request *r,
                                          int64_t article_id);
 /* Makes the readers of conf (at start). */
@@ -325,9 +326,6 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
  * a render fn), which must then give the content version. */
 struct gz_page *gz_site_data_page(struct gz_site *site, struct gz_request *r,
                                   const char *content_type, const char *bytes, size_t len);
-/* serve.c: whether r is a reader's view by the page rules: not a bot's
- * User-Agent, not a prefetch (the caller excludes HEAD and non-200). */
-int gz_site_is_view(struct gz_request *r);
 /* beacon.c: GET or POST /v/ID counts a view of article ID (204). */
 int gz_site_beacon(void *site, struct gz_request *r);
 /* 1 for GET/HEAD; otherwise answers 405 and returns 0. */

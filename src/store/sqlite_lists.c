@@ -105,9 +105,7 @@ static char *list_key(const struct list_query *q)
 
 static struct list *slot_of(struct gz_sqlite_lists *c, const char *key)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    uint64_t h = gz_hash(key, strlen(key));
     for (size_t i = h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1))
         if (!c->slot[i].key || !strcmp(c->slot[i].key, key))
             return &c->slot[i];

@@ -74,9 +74,14 @@ struct gz_readers {
     int max_per_minute;
     size_t max_queue;
 
+    /* The day's salt, read on every counted view without a lock: a
+     * sequence lock. salt_seq is odd while a writer (the first thread to
+     * see a new day; salt_lock keeps writers apart) replaces the words;
+     * a reader that saw it odd or changed reads again. */
     pthread_mutex_t salt_lock;
-    int64_t salt_day; /* UTC day (Unix days) the salt belongs to */
-    unsigned char salt[crypto_shorthash_KEYBYTES];
+    _Atomic uint64_t salt_seq;
+    _Atomic int64_t salt_day; /* UTC day (Unix days) the salt belongs to */
+    _Atomic uint64_t salt[2]; /* crypto_shorthash_KEYBYTES */
 
     atomic_size_t queued; /* events in all queues */
     atomic_uint_fast64_t dropped;
@@ -109,18 +114,50 @@ static int64_t floor_div(int64_t a, int64_t b)
  * old) when now is in a later day. A now in an earlier day (clocks of two
  * threads a moment apart at midnight) uses the current salt: an old salt
  * is never kept. */
+_Static_assert(crypto_shorthash_KEYBYTES == 2 * sizeof(uint64_t),
+               "the salt is two words");
+
+/* Draws the salt of `day` unless another thread already has; the old words
+ * are overwritten, so the old salt is gone. */
+static void salt_replace(struct gz_readers *r, int64_t day)
+{
+    pthread_mutex_lock(&r->salt_lock);
+    if (day > atomic_load_explicit(&r->salt_day, memory_order_relaxed)) {
+        uint64_t w[2];
+        randombytes_buf(w, sizeof w);
+        uint64_t seq = atomic_load_explicit(&r->salt_seq, memory_order_relaxed);
+        atomic_store_explicit(&r->salt_seq, seq + 1, memory_order_relaxed);
+        atomic_thread_fence(memory_order_release);
+        atomic_store_explicit(&r->salt[0], w[0], memory_order_relaxed);
+        atomic_store_explicit(&r->salt[1], w[1], memory_order_relaxed);
+        atomic_store_explicit(&r->salt_day, day, memory_order_relaxed);
+        atomic_store_explicit(&r->salt_seq, seq + 2, memory_order_release);
+        sodium_memzero(w, sizeof w);
+    }
+    pthread_mutex_unlock(&r->salt_lock);
+}
+
 static void salt_for(struct gz_readers *r, int64_t now,
                      unsigned char key[crypto_shorthash_KEYBYTES])
 {
     int64_t day = floor_div(now, DAY_SECONDS);
-    pthread_mutex_lock(&r->salt_lock);
-    if (day > r->salt_day) {
-        sodium_memzero(r->salt, sizeof r->salt);
-        randombytes_buf(r->salt, sizeof r->salt);
-        r->salt_day = day;
+    for (;;) {
+        uint64_t seq = atomic_load_explicit(&r->salt_seq, memory_order_acquire);
+        int64_t salt_day = atomic_load_explicit(&r->salt_day, memory_order_relaxed);
+        uint64_t w[2] = {atomic_load_explicit(&r->salt[0], memory_order_relaxed),
+                         atomic_load_explicit(&r->salt[1], memory_order_relaxed)};
+        atomic_thread_fence(memory_order_acquire);
+        int torn =
+            (seq & 1) || atomic_load_explicit(&r->salt_seq, memory_order_relaxed) != seq;
+        if (!torn && day <= salt_day) {
+            memcpy(key, w, sizeof w);
+            sodium_memzero(w, sizeof w);
+            return;
+        }
+        sodium_memzero(w, sizeof w);
+        if (!torn)
+            salt_replace(r, day);
     }
-    memcpy(key, r->salt, crypto_shorthash_KEYBYTES);
-    pthread_mutex_unlock(&r->salt_lock);
 }
 
 uint64_t gz_readers_id(struct gz_readers *r, const void *addr, size_t addr_len,
@@ -481,8 +518,9 @@ struct gz_readers *gz_readers_new(const struct gz_readers_config *c, int64_t now
     r->max_queue = c && c->max_queue ? c->max_queue : DEFAULT_QUEUE;
     size_t per_shard = tracked / SHARDS ? tracked / SHARDS : 1;
     pthread_mutex_init(&r->salt_lock, NULL);
-    r->salt_day = floor_div(now, DAY_SECONDS);
-    randombytes_buf(r->salt, sizeof r->salt);
+    atomic_init(&r->salt_seq, 0);
+    atomic_init(&r->salt_day, INT64_MIN);
+    salt_replace(r, floor_div(now, DAY_SECONDS));
     for (int k = 0; k < SHARDS; k++) {
         pthread_mutex_init(&r->shards[k].lock, NULL);
         r->shards[k].seen.limit = per_shard;
@@ -503,7 +541,8 @@ void gz_readers_free(struct gz_readers *r)
         free(s->queue.events);
         pthread_mutex_destroy(&s->lock);
     }
-    sodium_memzero(r->salt, sizeof r->salt);
+    atomic_store(&r->salt[0], 0);
+    atomic_store(&r->salt[1], 0);
     pthread_mutex_destroy(&r->salt_lock);
     free(r);
 }

@@ -25,8 +25,8 @@ static void arena_basics(void **state)
     char *p = gz_arena_printf(&a, "%s-%d", s, 42);
     assert_string_equal(s, "hello");
     assert_string_equal(p, "hello-42");
-    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 3)) % sizeof(max_align_t), 0);
-    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 5)) % sizeof(max_align_t), 0);
+    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 3)) % _Alignof(max_align_t), 0);
+    assert_int_equal(((uintptr_t)gz_arena_alloc(&a, 5)) % _Alignof(max_align_t), 0);
     unsigned char *z = gz_arena_zalloc(&a, 100);
     for (int i = 0; i < 100; i++)
         assert_int_equal(z[i], 0);
@@ -84,11 +84,31 @@ static void qsbr_grace(void **state)
     assert_int_equal(freed[2], 1);
 }
 
+/* gz_qsbr_pending counts what waits for its grace period: what the event
+ * loops read to wake the flusher when evicted pages pile up. */
+static void qsbr_pending(void **state)
+{
+    memset(freed, 0, sizeof freed);
+    struct gz_qsbr *q = gz_qsbr_new(1);
+    gz_qsbr_quiescent(q, 0);
+    assert_int_equal(gz_qsbr_pending(q), 0);
+    for (int i = 0; i < 3; i++)
+        gz_qsbr_retire(q, boxed(i), mark_free);
+    assert_int_equal(gz_qsbr_pending(q), 3);
+    assert_int_equal(gz_qsbr_reclaim(q), 0);
+    assert_int_equal(gz_qsbr_pending(q), 3);
+    gz_qsbr_quiescent(q, 0);
+    assert_int_equal(gz_qsbr_reclaim(q), 3);
+    assert_int_equal(gz_qsbr_pending(q), 0);
+    gz_qsbr_free(q);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_basics),
         cmocka_unit_test(qsbr_grace),
+        cmocka_unit_test(qsbr_pending),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -17,54 +17,7 @@
 
 #include "core/core.h"
 #include "store/store.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int64_t sql_i64(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-admin-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    char err[256] = "";
-    if (gz_store_open(f->path, &f->s, err, sizeof err) != GZ_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 /* Saves an article; tags is a NULL-terminated list. Returns its id. */
 static int64_t save(struct gz_store *s, int64_t id, const char *title,

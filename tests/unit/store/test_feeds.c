@@ -14,51 +14,9 @@
 
 #include "core/core.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define NOW 1700000000
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    char err[256] = "";
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-feeds-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    if (gz_store_open(f->path, &f->s, err, sizeof err) != GZ_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static void sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
 
 /* Saves an article; tags is a comma-free list of up to 2 names (NULL
  * ends). Returns its id. */

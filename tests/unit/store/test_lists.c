@@ -16,50 +16,9 @@
 
 #include "core/core.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define NOW 1700000000
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static struct gz_store *open_store(const char *path)
-{
-    char err[256] = "";
-    struct gz_store *s = NULL;
-    if (gz_store_open(path, &s, err, sizeof err) != GZ_OK)
-        fail_msg("gz_store_open: %s", err);
-    return s;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-lists-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    f->s = open_store(f->path);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
 
 /* Saves a new article (tag "news", language lang) and returns its id. */
 static int64_t add(struct gz_store *s, const char *slug, const char *lang, int64_t when)

@@ -14,41 +14,7 @@
 
 #include "core/core.h"
 #include "store/store.h"
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-media-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    char err[256] = "";
-    if (gz_store_open(f->path, &f->s, err, sizeof err))
-        fail_msg("gz_store_open: %s", err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 /* A row for the n-th file; strings are heap copies, as the store expects. */
 static void media_init(struct gz_media *m, int n, const char *name)

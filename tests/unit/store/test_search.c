@@ -18,45 +18,9 @@
 #include "core/core.h"
 #include "store/sqliteInt.h"
 #include "store/store.h"
+#include "fixture.h"
 
 #define NOW 1700000000
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    char err[256] = "";
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-search-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    if (gz_store_open(f->path, &f->s, err, sizeof err) != GZ_OK) {
-        fprintf(stderr, "gz_store_open: %s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
 
 /* Saves a prepared article; returns its id. */
 static int64_t add(struct gz_store *s, const char *title, const char *body,

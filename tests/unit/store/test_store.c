@@ -16,76 +16,11 @@
 #include "core/log.h"
 #include "store/store.h"
 #include "store/storeInt.h"
+#include "fixture.h"
 
 #define NOW 1700000000
 
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
 /* ---- helpers ---- */
-
-/* Runs a one-number query on its own connection, as an outsider would. */
-static int64_t sql_i64(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
-static void sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
-
-static struct gz_store *open_store(const char *path)
-{
-    char err[256] = "";
-    struct gz_store *s = NULL;
-    int rc = gz_store_open(path, &s, err, sizeof err);
-    if (rc != GZ_OK)
-        fail_msg("gz_store_open: %d %s", rc, err);
-    assert_non_null(s);
-    return s;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-store-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    f->s = open_store(f->path);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < GZ_COUNTOF(suffixes); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
 
 /* Fills a new article; strings are heap copies, as the store expects. */
 static void article_init(struct gz_article *a, const char *slug, const char *title)
@@ -832,7 +767,6 @@ static void test_bulk_save(void **state)
     assert_string_equal(l.items[0].slug, "article-9999");
     gz_teaser_list_clear(&l);
 }
-
 
 /* ---- tags (sections) ---- */
 
