@@ -12,7 +12,8 @@ python3 curl brotli wrk nginx-light procps slowhttptest
 systemd logrotate openssl groff-base
 clang libclang-rt-14-dev valgrind
 libxml2-utils libxml2-dev
-tidy"
+tidy
+libpq-dev postgresql"
 BROWSER_PKGS="chromium nodejs npm"
 
 want_browser=1

@@ -13,6 +13,18 @@ export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 
 passed=0 failed=0
+
+# A private PostgreSQL server for the store's tests on PostgreSQL and the
+# several-servers HTTP tests (tests/pg/server.sh). It must start: those
+# tests are not skipped when it does not.
+pgdir=$(mktemp -d /tmp/gazette-pg-XXXXXX)
+trap '"$root/tests/pg/server.sh" stop "$pgdir"' EXIT
+if ! GZ_TEST_PG=$("$root/tests/pg/server.sh" start "$pgdir"); then
+    echo "!! the test PostgreSQL server did not start (see above)"
+    exit 1
+fi
+export GZ_TEST_PG GZ_TEST_PG_DIR=$pgdir
+echo "== PostgreSQL for the tests: $GZ_TEST_PG"
 count() { # adds the "N passed, N failed" line of a suite's output
     local line
     line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)

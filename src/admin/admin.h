@@ -216,7 +216,8 @@ void gz_admin_stats_csv(struct gz_admin_req *q);
  * over cfg, each with the source "admin": they override the file, the
  * environment and the flags (docs/admin.md). A saved value that no longer
  * passes (a time zone gone from the system) is skipped with a warning.
- * GZ_OK, also when nothing is saved. */
+ * GZ_OK, also when nothing is saved; the store's error when it could not
+ * be read (cfg is then left as it was: the file's settings). */
 int gz_admin_settings_apply(struct gz_store *st, struct gz_config *cfg);
 
 /* Checks what a user may be called (users.c; the admin and the CLI): a

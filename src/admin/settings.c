@@ -71,15 +71,22 @@ static const struct field *find_field(const char *name)
 
 /* The saved settings as a form (name -> value), in arena a; empty when
  * none are saved. */
-static int load_saved(struct gz_store *st, struct gz_arena *a, struct gz_form *out)
+/* The saved settings into out (empty when none); a row that does not
+ * parse is an error. *unread gets the store's error when it did not
+ * answer, 0 otherwise. */
+static int load_saved(struct gz_store *st, struct gz_arena *a, struct gz_form *out,
+                      int *unread)
 {
     char *v = NULL;
     memset(out, 0, sizeof *out);
+    *unread = 0;
     int rc = st->ops->setting_get(st, STORE_KEY, &v);
     if (rc == GZ_ENOTFOUND)
         return GZ_OK;
-    if (rc)
+    if (rc) {
+        *unread = rc;
         return rc;
+    }
     rc = gz_form_parse(a, v, strlen(v), out);
     free(v);
     return rc;
@@ -127,7 +134,8 @@ int gz_admin_settings_apply(struct gz_store *st, struct gz_config *cfg)
     struct gz_form saved;
     char err[300];
     gz_arena_init(&a, 4096);
-    if (load_saved(st, &a, &saved))
+    int unread = 0;
+    if (load_saved(st, &a, &saved, &unread))
         gz_warn("settings saved in the admin could not be read; using the file's");
     for (size_t i = 0; i < saved.len; i++) {
         const struct gz_form_field *x = &saved.items[i];
@@ -136,7 +144,7 @@ int gz_admin_settings_apply(struct gz_store *st, struct gz_config *cfg)
             gz_warn("a setting saved in the admin is ignored: %s", err);
     }
     gz_arena_free(&a);
-    return GZ_OK;
+    return unread;
 }
 
 /* ---- the page ---- */
@@ -250,7 +258,8 @@ static int save(struct gz_admin_req *q)
 {
     const struct gz_config *cfg = gz_site_cfg(q->site);
     struct gz_form saved;
-    if (load_saved(q->st, q->arena, &saved))
+    int unread;
+    if (load_saved(q->st, q->arena, &saved, &unread))
         return GZ_EIO;
     size_t cap = saved.len + GZ_COUNTOF(fields);
     struct gz_form_field *items = gz_arena_zalloc(q->arena, cap * sizeof *items);
@@ -295,7 +304,9 @@ static void post_reset(struct gz_admin_req *q)
         gz_admin_error(q, 422, gz_admin_tr(q, "There is no such setting."));
         return;
     }
-    if (load_saved(q->st, q->arena, &saved) || store_saved(q->st, &saved, name)) {
+    int unread;
+    if (load_saved(q->st, q->arena, &saved, &unread) ||
+        store_saved(q->st, &saved, name)) {
         gz_admin_error(q, 500,
                        gz_admin_tr(q, "The setting could not be reset. Try again."));
         return;

@@ -102,7 +102,8 @@ static void apply_admin_settings(struct gz_config *cfg)
     int64_t version;
     char err[512];
     struct gz_store *st;
-    if (access(cfg->db, F_OK) || gz_store_schema_version(cfg->db, &version, err, sizeof err) ||
+    if ((!gz_store_url_is_pg(cfg->db) && access(cfg->db, F_OK)) ||
+        gz_store_schema_version(cfg->db, &version, err, sizeof err) ||
         version != gz_store_schema_latest())
         return;
     if (gz_store_open(cfg->db, &st, err, sizeof err) == GZ_OK) {

@@ -54,7 +54,8 @@ static int add_readers(struct gz_store *st, const struct gz_view_delta *v, size_
         s[len++] = (struct demo_sketch){v[i].article_id, v[i].day, GZ_READERS_DAY, h};
         s[len++] = (struct demo_sketch){v[i].article_id, 0, GZ_READERS_ALL, h};
         if (v[i].hour > now / 3600 - 24)
-            s[len++] = (struct demo_sketch){v[i].article_id, v[i].hour, GZ_READERS_HOUR, h};
+            s[len++] =
+                (struct demo_sketch){v[i].article_id, v[i].hour, GZ_READERS_HOUR, h};
         gz_hll_merge(site_all, h);
     }
     /* The site's days: the union of that day's articles. */
@@ -75,7 +76,8 @@ static int add_readers(struct gz_store *st, const struct gz_view_delta *v, size_
         uint8_t *bytes;
         size_t blen;
         gz_hll_serialize(s[i].hll, &bytes, &blen);
-        d[i] = (struct gz_readers_delta){s[i].article, s[i].kind, s[i].period, bytes, blen};
+        d[i] =
+            (struct gz_readers_delta){s[i].article, s[i].kind, s[i].period, bytes, blen};
     }
     int rc = st->ops->readers_merge(st, d, len, NULL, 0, now / 3600 - 26, 0);
     for (size_t i = 0; i < len; i++) {

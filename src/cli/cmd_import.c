@@ -151,7 +151,8 @@ int gz_cmd_import(int argc, char **argv)
     static const struct gz_cli_sub importers[] = {
         {"wxr", import_wxr, "a WordPress export (WXR 1.0-1.2)"},
         {"json", gz_cmd_import_json, "a gazette JSON export"},
-        {"markdown", gz_cmd_import_markdown, "a folder of Markdown files with front matter"},
+        {"markdown", gz_cmd_import_markdown,
+         "a folder of Markdown files with front matter"},
     };
     return gz_cli_run_sub("import", importers, GZ_COUNTOF(importers), NULL, argc, argv);
 }

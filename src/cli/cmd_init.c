@@ -17,12 +17,18 @@ int gz_cmd_init(int argc, char **argv)
     if (gz_cli_config(&cfg, opts, n))
         return GZ_EXIT_USAGE;
     rc = GZ_EXIT_FAIL;
-    if (access(cfg.db, F_OK) == 0) {
+    struct gz_store *store;
+    char err[512];
+    int64_t version = 0;
+    /* A PostgreSQL database exists before gazette: a site is there when
+     * its schema has gazette's tables. */
+    if (gz_store_url_is_pg(cfg.db)
+            ? gz_store_schema_version(cfg.db, &version, err, sizeof err) == GZ_OK &&
+                  version > 0
+            : access(cfg.db, F_OK) == 0) {
         fprintf(stderr, "gazette: %s already exists; not touching it\n", cfg.db);
         goto out;
     }
-    struct gz_store *store;
-    char err[512];
     if (gz_store_open(cfg.db, &store, err, sizeof err)) {
         fprintf(stderr, "gazette: %s\n", err);
         goto out;

@@ -48,7 +48,7 @@ static int run(const char *db, int dry_run)
     struct stat sb;
     /* The store refuses a missing file too, but in SQLite's words ("unable
      * to open database file"); a mistyped --db deserves a plain answer. */
-    if (stat(db, &sb) != 0) {
+    if (!gz_store_url_is_pg(db) && stat(db, &sb) != 0) {
         fprintf(stderr, "gazette: %s: no such database (gazette init creates one)\n", db);
         return GZ_EXIT_FAIL;
     }

@@ -21,7 +21,8 @@ static int reconfigure(void *ctx, struct gz_config *out, char *err, size_t errle
     const char *pos[1];
     memset(out, 0, sizeof(*out));
     /* Problems are printed (to the error log's stderr) as at start. */
-    if (gz_cli_parse(a->argc, a->argv, "gazette serve [OPTIONS]", opts, n, pos, 0, &npos) ||
+    if (gz_cli_parse(a->argc, a->argv, "gazette serve [OPTIONS]", opts, n, pos, 0,
+                     &npos) ||
         gz_cli_config(out, opts, n)) {
         snprintf(err, errlen, "the configuration has errors (printed above)");
         return GZ_EINVAL;

@@ -51,7 +51,8 @@ static const char *const levels[] = {"debug", "info", "warn", "error", NULL};
 /* The admin's catalogs (src/admin/i18n.c); the unit test admin_i18n checks
  * that the two lists agree. */
 static const char *const admin_langs[] = {"en", "fr", NULL};
-static const char *const yes_no[] = {"yes", "no", "true", "false", "on", "off", "1", "0", NULL};
+static const char *const yes_no[] = {"yes", "no", "true", "false", "on",
+                                     "off", "1",  "0",    NULL};
 static const char *const rank_bys[] = {"views", "readers", NULL};
 static const char *const count_modes[] = {"server", "beacon", NULL};
 
@@ -82,7 +83,12 @@ static int check_cidr_list(const char *v, char *why, size_t whylen);
     }
 
 static const struct setting settings[] = {
-    S("store", "db", db, check_nonempty, "a file path", "SQLite database file"),
+    S("store", "db", db, check_nonempty, "a file path or a PostgreSQL URL",
+      "SQLite database file, or a PostgreSQL URL (postgres://...) or libpq connection "
+      "string"),
+    I("store", "outage_seconds", outage_seconds, 0, 86400,
+      "while the database is away, view counts wait in memory this long at most, "
+      "then are dropped"),
     S("http", "listen", listen, check_nonempty, "an address",
       "address to listen on (0.0.0.0 or :: for all)"),
     I("http", "port", port, 1, 65535, "TCP port"),
@@ -161,7 +167,8 @@ static const struct setting settings[] = {
       "largest uploaded file in bytes; larger gets 413"),
     E("feeds", "full_content", feeds_full_content, yes_no,
       "feeds carry each article's whole text (yes) or only its teaser (no)"),
-    I("feeds", "items", feeds_items, 1, 100, "articles in each feed (site, section, language)"),
+    I("feeds", "items", feeds_items, 1, 100,
+      "articles in each feed (site, section, language)"),
     I("sitemap", "chunk", sitemap_chunk, 1, 50000,
       "article URLs per sitemap file (at most 50000, the sitemaps.org limit)"),
     {.section = "export",
@@ -397,6 +404,7 @@ void gz_config_defaults(struct gz_config *c)
     c->top_count = 5;
     set_str(&c->window, "all");
     c->flush_ms = 1000;
+    c->outage_seconds = 300;
     c->reload_minutes = 30;
     c->max_per_minute = 30;
     set_str(&c->views_heuristics, "yes");

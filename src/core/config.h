@@ -40,9 +40,11 @@ struct gz_config {
     int top_count;          /* [blocks] top_count: entries in Most viewed */
     char *window;           /* [blocks] window: all, 24h, 7d or 30d */
     int flush_ms;           /* [views] flush_ms: view flush interval */
-    int reload_minutes;     /* [views] reload_minutes: reloads within count once; 0: off */
-    int max_per_minute;     /* [views] max_per_minute: views per reader per minute; 0: off */
-    char *views_heuristics; /* [views] heuristics: yes/no (no Accept-Language, headless UA) */
+    int outage_seconds; /* [store] outage_seconds: views kept while the store is away */
+    int reload_minutes; /* [views] reload_minutes: reloads within count once; 0: off */
+    int max_per_minute; /* [views] max_per_minute: views per reader per minute; 0: off */
+    char *views_heuristics; /* [views] heuristics: yes/no (no Accept-Language, headless
+                               UA) */
     char *rank_by;          /* [views] rank_by: views or readers (Most viewed) */
     char *count_mode;       /* [views] count: server or beacon */
     int referrer_days;      /* [stats] referrer_days: keep referrers; 0: for ever */
@@ -55,11 +57,12 @@ struct gz_config {
     char *admin_lang;       /* [admin] lang: language of the admin (src/admin/i18n.h) */
     char *media_dir;        /* [media] dir: where uploaded files are kept */
     size_t media_max_bytes; /* [media] max_bytes: largest upload (413 past it) */
-    char *feeds_full_content; /* [feeds] full_content: yes (whole article) or no (teaser) */
-    int feeds_items;          /* [feeds] items: articles per feed */
-    int sitemap_chunk;        /* [sitemap] chunk: article URLs per sitemap file */
-    char *export_beacon_url;  /* [export] beacon_url: where exported pages count views;
-                                 NULL (empty) for site_url */
+    char *
+        feeds_full_content; /* [feeds] full_content: yes (whole article) or no (teaser) */
+    int feeds_items;        /* [feeds] items: articles per feed */
+    int sitemap_chunk;      /* [sitemap] chunk: article URLs per sitemap file */
+    char *export_beacon_url; /* [export] beacon_url: where exported pages count views;
+                                NULL (empty) for site_url */
 
     /* Where each value came from, indexed like the settings table (see
      * gz_config_count): NULL for the built-in default, else "FILE:LINE",

@@ -142,6 +142,9 @@ struct gz_request {
      * request's own bookkeeping, released with it, so sending a cached page
      * allocates nothing. NULL outside the server (then it allocates). */
     struct gz_page **page_ref;
+    /* Set by a page's render when the store did not answer (the page is
+     * then served from the cache, stale, or 503): gz_site_store_failed. */
+    int store_failed;
 };
 
 typedef int (*gz_handler_fn)(void *ctx, struct gz_request *r);

@@ -66,7 +66,7 @@ static struct gz_page *render_archive(struct gz_site *site, struct gz_request *r
                                           (size_t)(page - 1) * per, per, &list, &total);
     gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
     if (rc) {
-        gz_http_send_error(r, 500, "Internal Server Error");
+        gz_site_store_failed(r);
         goto out;
     }
     int64_t pages = (total + (int64_t)per - 1) / (int64_t)per;

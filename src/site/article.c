@@ -208,7 +208,8 @@ static struct gz_page *render_found(struct gz_site *site, struct gz_request *r,
     /* views.count = beacon: the page's script counts the view, wherever
      * the page was served from (themes/default/assets/beacon.js). */
     if (gz_site_conf(site)->count_beacon)
-        gz_obj_set_str(ctx, "beacon_url", gz_arena_printf(ar, "/v/%lld", (long long)a->id));
+        gz_obj_set_str(ctx, "beacon_url",
+                       gz_arena_printf(ar, "/v/%lld", (long long)a->id));
     struct gz_page *page =
         gz_page_render(site, "article.html", ctx, r->path.p, r->path.len, 200);
     gz_teaser_list_clear(&tr);
@@ -232,9 +233,12 @@ static struct gz_page *render_article(struct gz_site *site, struct gz_request *r
     uint64_t t0 = gz_now_ns();
     int rc = store->ops->article_get_by_slug(store, slugz, &a);
     gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
+    if (rc && rc != GZ_ENOTFOUND) {
+        gz_error("article lookup failed for %s", slugz);
+        gz_site_store_failed(r);
+        goto out;
+    }
     if (rc || !is_public(&a, time(NULL))) {
-        if (rc && rc != GZ_ENOTFOUND)
-            gz_error("article lookup failed for %s", slugz);
         gz_site_not_found(site, r);
         goto out;
     }

@@ -26,6 +26,7 @@ int gz_site_assets(void *arg, struct gz_request *r)
     int versioned = r->query.len > 2 && !memcmp(r->query.p, "v=", 2);
     /* The theme outlives the server, so its pages need no grace period. */
     gz_http_send_page(r, asset->page,
-                      versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+                      versioned ? "public, max-age=31536000, immutable"
+                                : "public, max-age=300");
     return GZ_OK;
 }

@@ -19,13 +19,15 @@ void gz_blocks_free(void *p)
 
 /* The sections depend on content only, and counting them is a scan of every
  * article's tags: redo it when content changed, else copy the last ones. */
-static int load_sections(struct gz_site *site, struct gz_store *store, int content_changed,
-                         int64_t now, struct gz_tag_list *out)
+static int load_sections(struct gz_site *site, struct gz_store *store,
+                         int content_changed, int64_t now, struct gz_tag_list *out)
 {
-    const struct gz_blocks *last = atomic_load_explicit(&site->blocks, memory_order_acquire);
+    const struct gz_blocks *last =
+        atomic_load_explicit(&site->blocks, memory_order_acquire);
     if (content_changed || !last)
         return gz_site_cfg(site)->sections > 0
-                   ? store->ops->tags_top(store, now, (size_t)gz_site_cfg(site)->sections, out)
+                   ? store->ops->tags_top(store, now, (size_t)gz_site_cfg(site)->sections,
+                                          out)
                    : GZ_OK;
     out->len = last->sections.len;
     out->items = gz_xcalloc(out->len, sizeof(*out->items));
@@ -46,7 +48,8 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_
     struct gz_buf out;
     gz_buf_init(&out, GZ_BUF_PAGE_MAX);
     int64_t now = time(NULL);
-    int rc = store->ops->article_teasers(store, site->latest_ids, site->nlatest, now, &latest);
+    int rc =
+        store->ops->article_teasers(store, site->latest_ids, site->nlatest, now, &latest);
     if (!rc)
         rc = store->ops->article_teasers(store, site->top_ids, site->ntop, now, &top);
     struct gz_tag_list sections = {0};
@@ -66,7 +69,8 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_
     struct gz_blocks *b = gz_xcalloc(1, sizeof(*b));
     /* Every language's sidebar (lang.c), the site's last: rendered below. */
     if ((rc = gz_blocks_i18n(site, store, content_changed, now, ctx, &ar, b)) ||
-        (rc = gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out))) {
+        (rc =
+             gz_tpl_render(gz_theme_templates(site->theme), "sidebar.html", ctx, &out))) {
         gz_error("rendering sidebar.html failed (%d)", rc);
         gz_blocks_free(b);
         goto out;
@@ -76,7 +80,8 @@ int gz_blocks_refresh(struct gz_site *site, struct gz_store *store, int content_
     b->version = atomic_load(&site->blocks_version) + 1;
     b->sections = sections;
     sections = (struct gz_tag_list){0};
-    struct gz_blocks *old = atomic_exchange_explicit(&site->blocks, b, memory_order_acq_rel);
+    struct gz_blocks *old =
+        atomic_exchange_explicit(&site->blocks, b, memory_order_acq_rel);
     /* Pages rendered from now on carry the new version; older ones are stale. */
     atomic_store_explicit(&site->blocks_version, b->version, memory_order_release);
     if (old)

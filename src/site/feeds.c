@@ -395,7 +395,7 @@ static int load_feed(struct gz_site *site, struct gz_request *r, const struct ro
     if (rc == GZ_ENOTFOUND)
         gz_site_not_found(site, r);
     else if (rc)
-        gz_http_send_error(r, 500, "Internal Server Error");
+        gz_site_store_failed(r);
     else if (rt->scope == TAG)
         f->title = gz_arena_printf(f->ar, "%s — %s", tag.name, cfg->site_title);
     else if (rt->scope == LANG)

@@ -13,9 +13,14 @@
 #include "core/log.h"
 #include "site/siteInt.h"
 
-/* Deltas kept in memory while the store refuses writes; past this many,
- * the oldest are dropped (and logged) rather than growing without bound. */
+/* Deltas kept in memory while the store refuses writes, merged per
+ * (article, hour); past this many pairs new ones are dropped (and logged)
+ * rather than growing without bound. */
 #define MAX_PENDING 1000000
+/* Several servers: rows another server added are read again for this long
+ * after the database's clock said they were written, so a flush that
+ * committed late is not missed (reading a row twice sets the same count). */
+#define RECENT_MARGIN_MS 10000
 
 /* Per-tick map article id -> views, so that the same article seen by several
  * threads becomes one row (one upsert per article per day). */
@@ -66,23 +71,124 @@ static void on_delta(void *ctx, int64_t id, uint64_t delta)
     map_add(ctx, id, delta);
 }
 
-static void add_pending(struct gz_site *site, struct gz_view_delta d)
+/* The pending deltas' index: (article, hour) -> position + 1 in pending. */
+static size_t pending_slot(const struct gz_site *site, int64_t id, int64_t hour)
 {
-    if (site->npending == MAX_PENDING) {
-        gz_error("views: store unavailable too long; dropping the oldest pending delta");
-        memmove(site->pending, site->pending + 1, (site->npending - 1) * sizeof(d));
-        site->npending--;
+    size_t mask = site->cap_pending_index - 1;
+    size_t i =
+        (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ULL ^ (uint64_t)hour) >> 17) & mask;
+    for (;; i = (i + 1) & mask) {
+        uint32_t p = site->pending_index[i];
+        if (p == 0 ||
+            (site->pending[p - 1].article_id == id && site->pending[p - 1].hour == hour))
+            return i;
     }
+}
+
+static void pending_reindex(struct gz_site *site)
+{
+    free(site->pending_index);
+    site->cap_pending_index = 1024;
+    while (site->cap_pending_index < site->cap_pending * 2)
+        site->cap_pending_index *= 2;
+    site->pending_index = gz_xcalloc(site->cap_pending_index, sizeof(uint32_t));
+    for (size_t k = 0; k < site->npending; k++) {
+        const struct gz_view_delta *d = &site->pending[k];
+        site->pending_index[pending_slot(site, d->article_id, d->hour)] = (uint32_t)k + 1;
+    }
+}
+
+/* Adds views of one article in one hour to what waits for the store: one
+ * row per (article, hour) however many ticks the store stays away. */
+static void add_pending(struct gz_site *site, int64_t id, int64_t hour, int64_t count)
+{
     if (site->npending == site->cap_pending) {
+        if (site->npending == MAX_PENDING) {
+            gz_error(
+                "views: %d articles and hours wait for the store; dropping %lld views",
+                MAX_PENDING, (long long)count);
+            atomic_fetch_add(&site->views_dropped, (uint64_t)count);
+            return;
+        }
         site->cap_pending = site->cap_pending ? site->cap_pending * 2 : 256;
-        site->pending = gz_xrealloc(site->pending, site->cap_pending * sizeof(d));
+        site->pending =
+            gz_xrealloc(site->pending, site->cap_pending * sizeof(*site->pending));
+        pending_reindex(site);
     }
-    site->pending[site->npending++] = d;
+    size_t i = pending_slot(site, id, hour);
+    uint32_t p = site->pending_index[i];
+    if (p) {
+        site->pending[p - 1].count += count;
+    } else {
+        site->pending[site->npending] =
+            (struct gz_view_delta){id, hour / 24, hour, count};
+        site->pending_index[i] = (uint32_t)++site->npending;
+    }
+    atomic_fetch_add(&site->pending_views, (uint64_t)count);
+}
+
+static void clear_pending(struct gz_site *site)
+{
+    site->npending = 0;
+    if (site->pending_index)
+        memset(site->pending_index, 0, site->cap_pending_index * sizeof(uint32_t));
+    atomic_store(&site->pending_views, 0);
+}
+
+/* The store refused the views: they wait, up to store.outage_seconds after
+ * the store first refused; then they are dropped, so memory stays bounded
+ * however long the database is away. */
+static void store_away(struct gz_site *site, int64_t now)
+{
+    int64_t since = atomic_load(&site->outage_since);
+    if (!since) {
+        atomic_store(&site->outage_since, now);
+        since = now;
+    }
+    uint64_t waiting = atomic_load(&site->pending_views);
+    int64_t limit = gz_site_cfg(site)->outage_seconds;
+    if (now - since < limit || !waiting) {
+        gz_warn("views: the store is away; %llu views of %zu articles and hours wait in "
+                "memory",
+                (unsigned long long)waiting, site->npending);
+        return;
+    }
+    gz_error("views: the store has been away for %lld s (store.outage_seconds is %lld); "
+             "dropping %llu views",
+             (long long)(now - since), (long long)limit, (unsigned long long)waiting);
+    atomic_fetch_add(&site->views_dropped, waiting);
+    clear_pending(site);
+    atomic_store(&site->outage_since, now);
+}
+
+/* Several servers on one store: another server's views of recent hours,
+ * read back as whole counts; this server adds what its own buckets lack,
+ * so every server's Most viewed counts every server's views. */
+static void on_recent(void *ctx, int64_t id, int is_day, int64_t hour, int64_t count)
+{
+    struct gz_site *site = ctx;
+    if (is_day || count <= 0)
+        return;
+    uint64_t have = gz_views_hour_count(site->views, id, hour);
+    if ((uint64_t)count > have)
+        gz_views_add(site->views, id, hour, (uint64_t)count - have);
+}
+
+static void read_other_servers(struct gz_site *site, int64_t hour)
+{
+    struct gz_store *st = site->flush_store;
+    if (!st->ops->views_recent || site->npending)
+        return;
+    int64_t since =
+        site->recent_ms > RECENT_MARGIN_MS ? site->recent_ms - RECENT_MARGIN_MS : 0;
+    int64_t db_now = 0;
+    if (st->ops->views_recent(st, since, hour - 1, on_recent, site, &db_now) == GZ_OK)
+        site->recent_ms = db_now;
 }
 
 static void collect_views(struct gz_site *site, int64_t now)
 {
-    int64_t hour = now / 3600, day = now / 86400;
+    int64_t hour = now / 3600;
     struct tick_map m = {0};
     for (size_t i = 0; i < site->nthreads; i++)
         gz_counters_collect(site->threads[i].counters, site->snapshots[i], on_delta, &m);
@@ -91,23 +197,45 @@ static void collect_views(struct gz_site *site, int64_t now)
             continue;
         gz_stat_add(&site->flush_stats.views_flushed, m.counts[i]);
         gz_views_add(site->views, m.ids[i], hour, m.counts[i]);
-        add_pending(site,
-                    (struct gz_view_delta){m.ids[i], day, hour, (int64_t)m.counts[i]});
+        add_pending(site, m.ids[i], hour, (int64_t)m.counts[i]);
     }
     free(m.ids);
     free(m.counts);
-    if (!site->npending)
-        return;
+    if (site->npending) {
+        struct gz_store *st = site->flush_store;
+        int64_t prune = hour - GZ_VIEWS_RING_HOURS - 1;
+        uint64_t t0 = gz_now_ns();
+        int rc = st->ops->views_add(st, site->pending, site->npending, prune);
+        gz_hist_observe(&site->flush_stats.write, gz_now_ns() - t0);
+        if (rc != GZ_OK) {
+            store_away(site, now);
+            return;
+        }
+        if (atomic_load(&site->outage_since))
+            gz_info("views: the store is back; %llu waiting views written",
+                    (unsigned long long)atomic_load(&site->pending_views));
+        clear_pending(site);
+    }
+    atomic_store(&site->outage_since, 0);
+    read_other_servers(site, hour);
+}
+
+/* Scheduled articles whose time came: this server may be the one that
+ * claims them for the whole site (article_go_live), and announces them. */
+static void go_live(struct gz_site *site, int64_t now)
+{
     struct gz_store *st = site->flush_store;
-    int64_t prune = hour - GZ_VIEWS_RING_HOURS - 1;
-    uint64_t t0 = gz_now_ns();
-    int rc = st->ops->views_add(st, site->pending, site->npending, prune);
-    gz_hist_observe(&site->flush_stats.write, gz_now_ns() - t0);
-    if (rc == GZ_OK)
-        site->npending = 0;
-    else
-        gz_warn("views: %zu deltas kept in memory until the store accepts them",
-                site->npending);
+    int64_t due = atomic_load(&site->next_scheduled);
+    if (due <= 0 || due > now || !st->ops->article_go_live)
+        return;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (st->ops->article_go_live(st, now, &ids, &n) != GZ_OK)
+        return;
+    for (size_t i = 0; i < n; i++)
+        gz_info("scheduled article %lld is live", (long long)ids[i]);
+    atomic_fetch_add(&site->scheduled_live, n);
+    free(ids);
 }
 
 static int same_ids(const int64_t *a, size_t na, const int64_t *b, size_t nb)
@@ -147,7 +275,7 @@ static int refresh_lists(struct gz_site *site, int64_t now)
     /* views.rank_by = readers: the list readership.c ranked. */
     enum gz_window w = gz_site_conf(site)->window;
     size_t n = gz_site_conf(site)->rank_readers ? gz_readership_top(site, w, want, top)
-                                                 : gz_views_top(site->views, w, want, top);
+                                                : gz_views_top(site->views, w, want, top);
     if (!same_ids(top, n, site->top_ids, site->ntop)) {
         memcpy(site->top_ids, top, n * sizeof(*top));
         site->ntop = n;
@@ -167,7 +295,8 @@ static void free_theme(void *theme)
  * through QSBR. Returns 1 when the theme was replaced. */
 static int reload_theme(struct gz_site *site)
 {
-    const char *dir = gz_site_cfg(site)->theme_dir ? gz_site_cfg(site)->theme_dir : "(built-in only)";
+    const char *dir =
+        gz_site_cfg(site)->theme_dir ? gz_site_cfg(site)->theme_dir : "(built-in only)";
     char err[512];
     struct gz_theme *theme;
     if (gz_theme_load(gz_site_cfg(site)->theme_dir, &theme, err, sizeof err)) {
@@ -205,8 +334,9 @@ static void warn_restart_only(const struct gz_config *old, const struct gz_confi
     };
     for (size_t i = 0; i < GZ_COUNTOF(checks); i++)
         if (checks[i].changed)
-            gz_warn("configuration reload: %s changed; it takes effect at the next restart",
-                    checks[i].name);
+            gz_warn(
+                "configuration reload: %s changed; it takes effect at the next restart",
+                checks[i].name);
 }
 
 /* SIGHUP: builds the configuration again from the same sources and swaps
@@ -221,8 +351,15 @@ static int reload_config(struct gz_site *site)
     char err[512];
     int rc = site->reconfigure(site->reconfigure_ctx, &cfg, err, sizeof err);
     if (rc == GZ_OK) {
-        /* Settings saved in the admin override the file (docs/admin.md). */
-        gz_admin_settings_apply(site->flush_store, &cfg);
+        /* Settings saved in the admin override the file (docs/admin.md).
+         * While the store is away they cannot be read: the settings in
+         * effect stay, rather than falling back to the file's, and the
+         * reload is tried again at the next tick. */
+        if (gz_admin_settings_apply(site->flush_store, &cfg) != GZ_OK) {
+            atomic_store(&site->reload_settings, 1);
+            gz_config_clear(&cfg);
+            return 0;
+        }
         rc = gz_site_conf_new(&cfg, &conf, err, sizeof err);
     }
     if (rc) {
@@ -274,6 +411,7 @@ void gz_flusher_tick(struct gz_site *site)
     gz_views_advance(site->views, now / 3600);
     collect_views(site, now);
     gz_readership_tick(site, now);
+    go_live(site, now);
 
     int content_changed = 0;
     int64_t *ids = NULL, seq = site->change_seq;
@@ -379,6 +517,34 @@ void gz_site_settings_changed(struct gz_site *site)
     gz_site_changed(site);
 }
 
+/* Several servers on one store: waits for the others' changes and wakes
+ * the flusher, so a page edited on another server leaves this one's cache
+ * within a moment, not at the next tick; a change of settings there is
+ * applied here too. While the database is away it keeps trying (the
+ * handle's back-off) and, back, counts the reconnection as a change. */
+static void *listener_main(void *arg)
+{
+    struct gz_site *site = arg;
+    struct gz_store *st = site->listen_store;
+    while (!atomic_load(&site->listener_stop)) {
+        int what = 0;
+        if (st->ops->wait_change(st, 500, &what) != GZ_OK) {
+            struct timespec pause = {0, 200 * 1000000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
+        if (!what)
+            continue;
+        if (what & GZ_STORE_CHANGED_SETTINGS)
+            atomic_store(&site->reload_settings, 1);
+        pthread_mutex_lock(&site->flush_lock);
+        site->kicked = 1;
+        pthread_cond_signal(&site->flush_cond);
+        pthread_mutex_unlock(&site->flush_lock);
+    }
+    return NULL;
+}
+
 int gz_flusher_start(struct gz_site *site, char *err, size_t errlen)
 {
     pthread_mutex_init(&site->flush_lock, NULL);
@@ -388,11 +554,30 @@ int gz_flusher_start(struct gz_site *site, char *err, size_t errlen)
         snprintf(err, errlen, "cannot start the views flusher");
         return GZ_ERR;
     }
+    if (!site->flush_store->ops->wait_change)
+        return GZ_OK;
+    if (gz_store_open(gz_site_cfg(site)->db, &site->listen_store, err, errlen) != GZ_OK) {
+        gz_flusher_stop(site);
+        return GZ_ERR;
+    }
+    if (pthread_create(&site->listener, NULL, listener_main, site)) {
+        snprintf(err, errlen, "cannot start the change listener");
+        gz_flusher_stop(site);
+        return GZ_ERR;
+    }
+    site->listener_started = 1;
     return GZ_OK;
 }
 
 void gz_flusher_stop(struct gz_site *site)
 {
+    if (site->listener_started) {
+        atomic_store(&site->listener_stop, 1);
+        pthread_join(site->listener, NULL);
+        site->listener_started = 0;
+    }
+    gz_store_close(site->listen_store);
+    site->listen_store = NULL;
     pthread_mutex_lock(&site->flush_lock);
     site->flusher_stop = 1;
     pthread_cond_signal(&site->flush_cond);
@@ -402,5 +587,7 @@ void gz_flusher_stop(struct gz_site *site)
     site->final_tick = 1;
     gz_flusher_tick(site);
     if (site->npending)
-        gz_error("views: %zu deltas could not be written at shutdown", site->npending);
+        gz_error("views: %llu views of %zu articles and hours could not be written at "
+                 "shutdown",
+                 (unsigned long long)atomic_load(&site->pending_views), site->npending);
 }

@@ -1,7 +1,9 @@
 /* /healthz: the process is up and its loops answer (liveness).
  * /readyz: and this loop's store handle answers a query (readiness), so a
  * load balancer can hold traffic back while the database is unreachable. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -50,12 +52,20 @@ int gz_site_ready(void *arg, struct gz_request *r)
         return GZ_DECLINED;
     if (!gz_site_method_ok(r))
         return GZ_OK;
+    int64_t since = atomic_load(&site->outage_since);
     if (store_answers(gz_site_thread_of(site, r))) {
         send_text(r, 200, "OK", "ready\n");
     } else {
+        /* Cached pages are still served; a load balancer may send the
+         * readers elsewhere. The views wait in memory (store.outage_seconds). */
+        char body[256];
+        snprintf(body, sizeof body,
+                 "not ready: the store does not answer (away for %lld s; %llu views "
+                 "waiting in memory)\n",
+                 since ? (long long)(time(NULL) - since) : 0LL,
+                 (unsigned long long)atomic_load(&site->pending_views));
         gz_warn("readyz: the store does not answer");
-        send_text(r, 503, "Service Unavailable",
-                  "not ready: the store does not answer\n");
+        send_text(r, 503, "Service Unavailable", body);
     }
     return GZ_OK;
 }

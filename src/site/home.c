@@ -105,7 +105,7 @@ static struct gz_page *render_home_page(struct gz_site *site, struct gz_request 
     int rc = read_page(store, h, per, time(NULL), &list, &total);
     gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
     if (rc) {
-        gz_http_send_error(r, 500, "Internal Server Error");
+        gz_site_store_failed(r);
         goto out;
     }
     /* The front page exists when the site is empty; a language page only

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "site/siteInt.h"
@@ -144,6 +145,20 @@ static void cache_and_views(struct gz_buf *b, struct gz_site *site)
     counter(b, "gazette_views_flushed_total", "Article views written out by the flusher.",
             gz_stat_get(&site->flush_stats.views_flushed));
     fair_counting(b, site);
+    gauge(b, "gazette_views_pending",
+          "Views waiting in memory for the store (it is away).",
+          atomic_load(&site->pending_views));
+    counter(b, "gazette_views_dropped_total",
+            "Views dropped: the store was away longer than store.outage_seconds.",
+            atomic_load(&site->views_dropped));
+    int64_t away = atomic_load(&site->outage_since);
+    gauge(b, "gazette_store_away_seconds",
+          "How long the store has refused the flusher's writes (0: it answers).",
+          away ? (uint64_t)(time(NULL) - away) : 0);
+    counter(b, "gazette_scheduled_live_total",
+            "Scheduled articles this server announced live (each is announced by one "
+            "server of the site).",
+            atomic_load(&site->scheduled_live));
     struct hist_sum tick = {0};
     hist_add(&tick, &site->flush_stats.tick);
     help_type(b, "gazette_view_flush_duration_seconds", "histogram",

@@ -272,9 +272,8 @@ struct gz_page *gz_page_render(struct gz_site *site, const char *tpl,
         gz_error("rendering %s failed (%d)", tpl, rc);
         goto out;
     }
-    page =
-        gz_page_new(key, key_len, status, "text/html; charset=utf-8", out.p, out.len,
-                    !site->no_compress);
+    page = gz_page_new(key, key_len, status, "text/html; charset=utf-8", out.p, out.len,
+                       !site->no_compress);
 out:
     gz_buf_free(&out);
     return page;

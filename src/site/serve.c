@@ -20,8 +20,27 @@ static int fresh(struct gz_site *site, const struct gz_page *p)
 {
     if (!p)
         return 0;
-    _Atomic uint64_t *now = p->content_only ? &site->content_version : &site->blocks_version;
+    _Atomic uint64_t *now =
+        p->content_only ? &site->content_version : &site->blocks_version;
     return p->blocks_version == atomic_load_explicit(now, memory_order_acquire);
+}
+
+void gz_site_store_failed(struct gz_request *r)
+{
+    r->store_failed = 1;
+}
+
+/* The store did not answer a render: the page the cache still holds, stale
+ * (its blocks or content older than the site's), is better than an error
+ * while the database is away (docs/postgresql.md); without one, 503. */
+static struct gz_page *store_away(struct gz_request *r, struct gz_page *stale)
+{
+    if (stale)
+        return stale;
+    h2o_add_header(&r->req->pool, &r->req->res.headers, H2O_TOKEN_RETRY_AFTER, NULL,
+                   H2O_STRLIT("5"));
+    gz_http_send_error(r, 503, "Service Unavailable");
+    return NULL;
 }
 
 int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_fn render)
@@ -38,6 +57,7 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
         page = gz_cache_get(site->cache, r->path.p, r->path.len, hash);
         if (!fresh(site, page)) {
             uint64_t version = 0, t0 = gz_now_ns();
+            struct gz_page *stale = page;
             page = render(site, r, &version);
             gz_hist_observe(&stats->render, gz_now_ns() - t0);
             if (page) {
@@ -46,11 +66,13 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
                 gz_cache_put(site->cache, page); /* the cache takes our reference */
                 if (gz_qsbr_pending(site->qsbr) >= GZ_RECLAIM_PENDING)
                     gz_flusher_reclaim_soon(site);
+            } else if (r->store_failed) {
+                page = store_away(r, stale); /* borrowed from the cache, like a hit */
             }
         }
         pthread_mutex_unlock(lock);
         if (!page)
-            return GZ_OK; /* render answered: 404 or redirect */
+            return GZ_OK; /* render answered: 404, redirect, 503 */
     }
     /* page is borrowed: valid until this loop's next quiescent state, which
      * comes after the handler returns; the send takes its own reference. */

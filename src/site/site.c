@@ -128,7 +128,8 @@ int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err
     struct gz_site_conf *c = gz_xcalloc(1, sizeof(*c));
     char why[256];
     if (gz_window_parse(cfg->window, &c->window)) {
-        snprintf(err, errlen, "blocks.window: unknown Most viewed window '%s'", cfg->window);
+        snprintf(err, errlen, "blocks.window: unknown Most viewed window '%s'",
+                 cfg->window);
         goto fail;
     }
     if (gz_log_parse_level(cfg->log_level, &c->log_level)) {
@@ -140,8 +141,8 @@ int gz_site_conf_new(struct gz_config *cfg, struct gz_site_conf **out, char *err
         snprintf(err, errlen, "log.error: expected stderr or a file path");
         goto fail;
     }
-    if (gz_cidr_parse_list(cfg->metrics_allow ? cfg->metrics_allow : "", &c->metrics_allow,
-                           why, sizeof why)) {
+    if (gz_cidr_parse_list(cfg->metrics_allow ? cfg->metrics_allow : "",
+                           &c->metrics_allow, why, sizeof why)) {
         snprintf(err, errlen, "metrics.allow: %s", why);
         goto fail;
     }
@@ -351,5 +352,6 @@ void gz_site_close(struct gz_site *site)
     free(site->latest_ids);
     free(site->top_ids);
     free(site->pending);
+    free(site->pending_index);
     free(site);
 }

@@ -46,7 +46,7 @@ struct gz_site_stats {
     _Atomic uint64_t views_reload, views_flood, views_heuristic;
     struct gz_hist render;    /* one page render: store reads, template, compression */
     struct gz_hist page_read; /* the store reads behind one page render */
-    struct gz_hist ready;  /* the /readyz query */
+    struct gz_hist ready;     /* the /readyz query */
 };
 
 /* What the flusher counted; only its thread writes these. */
@@ -79,7 +79,7 @@ struct gz_site_conf {
     struct gz_cidr_list metrics_allow; /* who may read /metrics */
     enum gz_window window;             /* Most viewed's window */
     enum gz_log_level log_level;
-    const struct gz_tz *tz;            /* site.timezone (core/tz.h: never freed) */
+    const struct gz_tz *tz; /* site.timezone (core/tz.h: never freed) */
     /* Fair counting and readership (count.c, readership.c). */
     struct gz_cidr_list trusted_proxies; /* http.trusted_proxies */
     int heuristics;                      /* views.heuristics = yes */
@@ -94,8 +94,8 @@ struct gz_tz;
 
 struct gz_site {
     _Atomic(struct gz_site_conf *) conf;
-    struct gz_admin *admin;  /* the admin's templates and assets */
-    int no_compress;         /* gz_site_set_compress(site, 0): identity pages only */
+    struct gz_admin *admin; /* the admin's templates and assets */
+    int no_compress;        /* gz_site_set_compress(site, 0): identity pages only */
     /* The one-time setup key ("" once an administrator exists). Written by
      * gz_site_open, cleared by the setup page (a race of two browsers on
      * it at once is harmless: the second finds an administrator). */
@@ -130,12 +130,13 @@ struct gz_site {
     pthread_cond_t tick_done; /* broadcast after each tick (gz_site_changed) */
     uint64_t ticks_started, ticks_done;
     int kicked; /* gz_site_changed wants a tick now */
-    _Atomic int64_t next_scheduled; /* when the next scheduled article goes live; 0: none */
+    _Atomic int64_t
+        next_scheduled; /* when the next scheduled article goes live; 0: none */
     int flusher_stop;
     int final_tick; /* the tick after the flusher thread ended (gz_flusher_stop) */
-    _Atomic int reload_theme; /* set on SIGHUP, done by the flusher */
+    _Atomic int reload_theme;    /* set on SIGHUP, done by the flusher */
     _Atomic int reload_settings; /* set by gz_site_settings_changed */
-    _Atomic int reclaim_wanted; /* gz_flusher_reclaim_soon asked, not done yet */
+    _Atomic int reclaim_wanted;  /* gz_flusher_reclaim_soon asked, not done yet */
     struct gz_flusher_stats flush_stats;
     struct gz_store *flush_store;
     struct gz_views *views;
@@ -143,8 +144,24 @@ struct gz_site {
     int64_t change_seq;
     int64_t *top_ids, *latest_ids;
     size_t ntop, nlatest;
-    struct gz_view_delta *pending; /* deltas not yet written (store away) */
+    /* Views not yet written (the store away), one row per (article, hour),
+     * found through pending_index (flusher.c). */
+    struct gz_view_delta *pending;
     size_t npending, cap_pending;
+    uint32_t *pending_index;
+    size_t cap_pending_index;
+    _Atomic int64_t outage_since; /* the store refused the flusher since; 0: it answers */
+    _Atomic uint64_t pending_views; /* views waiting in pending */
+    _Atomic uint64_t
+        views_dropped; /* dropped: the store away past store.outage_seconds */
+    _Atomic uint64_t scheduled_live; /* scheduled articles this server announced */
+    int64_t recent_ms; /* several servers: the database clock of the last views_recent */
+    /* Several servers: a thread waits on its own store handle for the
+     * others' changes (wait_change) and kicks the flusher (flusher.c). */
+    pthread_t listener;
+    int listener_started;
+    _Atomic int listener_stop;
+    struct gz_store *listen_store;
 
     /* Readers (views/readers.h): shared by the loops, made from the
      * configuration; replaced by the flusher when views.reload_minutes or
@@ -192,6 +209,11 @@ void gz_readership_reconfigure(struct gz_site *site, const struct gz_config *old
 size_t gz_readership_top(struct gz_site *site, enum gz_window w, size_t n, int64_t *ids);
 /* Reader events dropped (queue full, store away too long), for /metrics. */
 uint64_t gz_readership_dropped(struct gz_site *site);
+
+/* serve.c: a page's render calls it, sends nothing and returns NULL when
+ * the store did not answer; gz_site_serve_cached then sends the cached
+ * page, stale, or 503 with Retry-After. */
+void gz_site_store_failed(struct gz_request *r);
 
 /* flusher.c */
 int gz_flusher_start(struct gz_site *site, char *err, size_t errlen);
@@ -259,7 +281,8 @@ struct gz_page *gz_page_render(struct gz_site *site, const char *tpl,
  * b->months: from the store when content_changed, else copied from the
  * blocks in use. gz_blocks_i18n_free frees what it added. */
 int gz_blocks_i18n(struct gz_site *site, struct gz_store *store, int content_changed,
-                   int64_t now, struct gz_val *ctx, struct gz_arena *a, struct gz_blocks *b);
+                   int64_t now, struct gz_val *ctx, struct gz_arena *a,
+                   struct gz_blocks *b);
 void gz_blocks_i18n_free(struct gz_blocks *b);
 /* The language the theme's words of a page are in (render/i18n.h): the
  * page's own (lang; NULL for the site's), else the site's, else English. */
@@ -325,7 +348,8 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
  * fresh while only Most viewed changes. Call it under the render lock (from
  * a render fn), which must then give the content version. */
 struct gz_page *gz_site_data_page(struct gz_site *site, struct gz_request *r,
-                                  const char *content_type, const char *bytes, size_t len);
+                                  const char *content_type, const char *bytes,
+                                  size_t len);
 /* beacon.c: GET or POST /v/ID counts a view of article ID (204). */
 int gz_site_beacon(void *site, struct gz_request *r);
 /* 1 for GET/HEAD; otherwise answers 405 and returns 0. */

@@ -341,10 +341,12 @@ static struct gz_page *render_sitemap(struct gz_site *site, struct gz_request *r
     gz_hist_observe(&gz_site_thread_of(site, r)->stats.page_read, gz_now_ns() - t0);
     if (rc == GZ_ENOTFOUND) {
         gz_site_not_found(site, r);
-    } else if (rc || o.rc) {
-        gz_error("%.*s: %s", (int)r->path.len, r->path.p,
-                 rc ? "store read failed"
-                    : "larger than 50 MB, the sitemaps.org limit; lower sitemap.chunk");
+    } else if (rc) {
+        gz_error("%.*s: store read failed", (int)r->path.len, r->path.p);
+        gz_site_store_failed(r);
+    } else if (o.rc) {
+        gz_error("%.*s: larger than 50 MB, the sitemaps.org limit; lower sitemap.chunk",
+                 (int)r->path.len, r->path.p);
         gz_http_send_error(r, 500, "Internal Server Error");
     } else {
         page = gz_site_data_page(

@@ -11,12 +11,12 @@
 static const char prefix[] = "/tag/";
 #define PREFIX_LEN (sizeof(prefix) - 1)
 
-
 static char *page_path(struct gz_arena *a, int64_t page, const void *slug)
 {
     if (page == 1)
         return gz_arena_printf(a, "%s%s", prefix, (const char *)slug);
-    return gz_arena_printf(a, "%s%s/page/%lld", prefix, (const char *)slug, (long long)page);
+    return gz_arena_printf(a, "%s%s/page/%lld", prefix, (const char *)slug,
+                           (long long)page);
 }
 
 /* path percent-encoded for a Location header: bytes outside ASCII's
@@ -93,7 +93,7 @@ static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
     if (rc == GZ_ENOTFOUND && alias_redirect(r, store, slugz, page))
         goto out;
     if (rc && rc != GZ_ENOTFOUND) {
-        gz_http_send_error(r, 500, "Internal Server Error");
+        gz_site_store_failed(r);
         goto out;
     }
     int64_t pages = (total + (int64_t)per - 1) / (int64_t)per;
@@ -102,12 +102,13 @@ static struct gz_page *render_tag(struct gz_site *site, struct gz_request *r,
         gz_site_not_found(site, r);
         goto out;
     }
-    const char *title = page == 1 ? gz_arena_printf(ar, "%s — %s", tag.name, cfg->site_title)
-                                  : gz_arena_printf(ar, "%s, page %lld — %s", tag.name,
-                                                    (long long)page, cfg->site_title);
+    const char *title = page == 1
+                            ? gz_arena_printf(ar, "%s — %s", tag.name, cfg->site_title)
+                            : gz_arena_printf(ar, "%s, page %lld — %s", tag.name,
+                                              (long long)page, cfg->site_title);
     const char *about = description(ar, store, tag.id);
-    struct gz_val *ctx = gz_page_context(site, ar, title, NULL, page_path(ar, page, slugz),
-                                         about, version);
+    struct gz_val *ctx = gz_page_context(site, ar, title, NULL,
+                                         page_path(ar, page, slugz), about, version);
     struct gz_val *t = gz_val_obj(ar);
     gz_obj_set_str(t, "name", gz_arena_strdup(ar, tag.name));
     if (about)

@@ -31,7 +31,7 @@
 #define ARTICLE_COLUMNS                                                                  \
     "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
     "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
-    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "        \
+    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "         \
     "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
 
 #define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
@@ -65,7 +65,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SLUG_OWNER] = "SELECT id FROM articles WHERE slug = ?1",
     [ST_ARTICLE_INSERT] =
         "INSERT INTO articles (id, slug, title, summary, body_src, body_html, teaser, "
-        "lang, status, published_at, updated_at, author_id, change_seq, image, created_at, "
+        "lang, status, published_at, updated_at, author_id, change_seq, image, "
+        "created_at, "
         "body_format) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     [ST_ARTICLE_UPDATE] =
@@ -309,7 +310,8 @@ static int sqlite_bulk(struct gz_store *gs, int bulk_mb)
 {
     /* A negative cache_size is in KiB; -2000 is SQLite's default. */
     char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", bulk_mb > 0 ? -1024 * bulk_mb : -2000);
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d",
+             bulk_mb > 0 ? -1024 * bulk_mb : -2000);
     if (sqlite3_exec(from(gs)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return gz_sqlite_fail(from(gs), "setting the page cache");
     return GZ_OK;
@@ -417,37 +419,21 @@ static int apply_migration(struct sqlite_store *s, int version, const char *name
     return rc;
 }
 
-/* A database written by a newer gazette is left alone: this binary cannot
- * know what the newer schema means. */
-static int check_not_newer(int64_t have, char *err, size_t errlen)
-{
-    int known = (int)gz_store_migration_count;
-    if (have <= known)
-        return GZ_OK;
-    snprintf(err, errlen,
-             "database schema version %lld is newer than this gazette "
-             "(knows up to %d); upgrade gazette",
-             (long long)have, known);
-    return GZ_EINVAL;
-}
-
 /* Applies the pending migrations; migrated (may be NULL) hears of each. */
 static int migrate(struct sqlite_store *s, gz_store_migrated_cb migrated, void *ctx,
                    char *err, size_t errlen)
 {
     int64_t have;
     int rc = read_user_version(s, &have, err, errlen);
-    if (rc != GZ_OK || (rc = check_not_newer(have, err, errlen)) != GZ_OK)
+    if (rc == GZ_OK)
+        rc = gz_store_migration_not_newer(have, gz_store_migration_count, err, errlen);
+    if (rc != GZ_OK)
         return rc;
     for (size_t i = 0; i < gz_store_migration_count && rc == GZ_OK; i++) {
         const struct gz_embedded_file *f = &gz_store_migration_files[i];
         int version = (int)i + 1;
-        if (gz_store_migration_version(f->path) != version) {
-            /* A build mistake, not a database problem. */
-            snprintf(err, errlen, "migration %s is out of order (expected version %d)",
-                     f->path, version);
-            return GZ_EINVAL;
-        }
+        if ((rc = gz_store_migration_in_order(f->path, version, err, errlen)) != GZ_OK)
+            return rc;
         if (version > have) {
             rc =
                 apply_migration(s, version, f->path, (const char *)f->bytes, err, errlen);
@@ -502,6 +488,7 @@ static const struct gz_store_ops sqlite_ops = {
     .changes_since = gz_sqlite_changes_since,
     .article_max_id = gz_sqlite_article_max_id,
     .article_next_scheduled = gz_sqlite_article_next_scheduled,
+    .article_go_live = gz_sqlite_article_go_live,
     .tags_top = gz_sqlite_tags_top,
     .tag_get_by_slug = gz_sqlite_tag_get_by_slug,
     .tag_articles = gz_sqlite_tag_articles,
@@ -654,7 +641,8 @@ int gz_store_sqlite_schema_version(const char *path, int64_t *version, char *err
     if (rc == GZ_OK)
         rc = read_user_version(&s, version, err, errlen);
     if (rc == GZ_OK)
-        rc = check_not_newer(*version, err, errlen);
+        rc =
+            gz_store_migration_not_newer(*version, gz_store_migration_count, err, errlen);
 out:
     sqlite3_close(s.db);
     return rc;

@@ -169,6 +169,7 @@ int gz_sqlite_changes_since(struct gz_store *gs, int64_t since, int64_t **ids, s
                             int64_t *seq);
 int gz_sqlite_article_max_id(struct gz_store *gs, int64_t *out);
 int gz_sqlite_article_next_scheduled(struct gz_store *gs, int64_t now, int64_t *out);
+int gz_sqlite_article_go_live(struct gz_store *gs, int64_t now, int64_t **ids, size_t *n);
 int gz_sqlite_tags_top(struct gz_store *gs, int64_t now, size_t limit,
                        struct gz_tag_list *out);
 int gz_sqlite_tag_get_by_slug(struct gz_store *gs, const char *slug, struct gz_tag *out);

@@ -6,6 +6,7 @@
  * filter off ("?2 = 0 OR ..."): no SQL is ever assembled at run time, and
  * the plan stays simple enough for an admin list of a few thousand rows. */
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +47,6 @@ static const char SQL_COUNT[] = "SELECT count(*) FROM articles a " LIST_WHERE;
 static const char SQL_ROW_TAGS[] =
     "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
     "WHERE at.article_id = ?1 ORDER BY at.position";
-
-static int64_t clamp(size_t n)
-{
-    return n > (size_t)INT64_MAX ? INT64_MAX : (int64_t)n;
-}
 
 /* Binds the filters shared by the list and its count (?1 to ?7). */
 static void bind_filter(sqlite3_stmt *st, const struct gz_article_filter *f, int *rc)
@@ -125,8 +121,9 @@ static int list_rows(struct sqlite_store *s, const struct gz_article_filter *f,
     bind_filter(st, f, &rc);
     gz_sqlite_bind_i64(st, 8, f->before_id > 0 ? f->before_id : 0, &rc);
     gz_sqlite_bind_i64(st, 9, f->before_updated, &rc);
-    gz_sqlite_bind_i64(st, 10, clamp(f->limit), &rc);
-    gz_sqlite_bind_i64(st, 11, f->before_id > 0 ? 0 : clamp(f->offset), &rc);
+    gz_sqlite_bind_i64(st, 10, gz_store_clamp_size(f->limit), &rc);
+    gz_sqlite_bind_i64(st, 11, f->before_id > 0 ? 0 : gz_store_clamp_size(f->offset),
+                       &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding an article filter")))
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -356,7 +353,7 @@ int gz_sqlite_tag_list(struct gz_store *gs, const char *prefix, size_t limit,
     if (!st)
         return GZ_EIO;
     gz_sqlite_bind_text(st, 1, prefix, &rc);
-    gz_sqlite_bind_i64(st, 2, clamp(limit), &rc);
+    gz_sqlite_bind_i64(st, 2, gz_store_clamp_size(limit), &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding a tag prefix")))
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -4,16 +4,13 @@
  * sqliteInt.h; the statements' SQL is in sqlite.c, except the revision
  * insert (prepared lazily, next to its code). */
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/log.h"
-#include "content/slug.h"
-
-/* Slug candidates tried one by one before unique_slug starts to gallop. */
-#define SLUG_PROBES 16
 
 /* A binder like gz_sqlite_bind_i64, except that an id of 0 means "none" and
  * is stored as NULL. */
@@ -25,96 +22,39 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t id, int *rc)
 
 /* ---- slugs ---- */
 
-/* A tag's slug follows the same rule as an article's (content/slug.h). */
-static char *tag_slug(const char *name)
-{
-    struct gz_buf b;
-    gz_buf_init(&b, 4 * GZ_SLUG_MAX);
-    if (gz_slugify(name, strlen(name), &b) != GZ_OK) {
-        gz_buf_free(&b);
-        return gz_xstrdup("tag");
-    }
-    return gz_buf_take(&b);
-}
+/* Whom unique_slug asks about a slug: the owner statement of its table
+ * and the row that may keep its own slug. */
+struct slug_owner {
+    struct sqlite_store *s;
+    enum stmt_id stmt;
+    int64_t self;
+};
 
-/* Sets *taken when `slug` belongs to a row other than `self`. */
-static int slug_taken(struct sqlite_store *s, enum stmt_id owner_stmt, const char *slug,
-                      int64_t self, int *taken)
+/* Sets *taken when `slug` belongs to a row other than the owner's self. */
+static int slug_taken(void *ctx, const char *slug, int *taken)
 {
-    sqlite3_stmt *st = s->stmt[owner_stmt];
+    const struct slug_owner *o = ctx;
+    sqlite3_stmt *st = o->s->stmt[o->stmt];
     int rc = SQLITE_OK;
     gz_sqlite_bind_text(st, 1, slug, &rc);
-    if ((rc = gz_sqlite_bound(s, st, rc, "binding a slug")))
+    if ((rc = gz_sqlite_bound(o->s, st, rc, "binding a slug")))
         return rc;
     int64_t owner;
-    rc = gz_sqlite_step_i64(s, st, "looking up a slug", &owner);
+    rc = gz_sqlite_step_i64(o->s, st, "looking up a slug", &owner);
     if (rc == GZ_ENOTFOUND) {
         *taken = 0;
         return GZ_OK;
     }
-    *taken = rc == GZ_OK && owner != self;
+    *taken = rc == GZ_OK && owner != o->self;
     return rc;
 }
 
-/* Writes candidate n for base into cand ("base" for 1, "base-n" after)
- * and sets *taken when another row holds it. */
-static int probe_slug(struct sqlite_store *s, enum stmt_id owner_stmt, const char *base,
-                      int64_t n, int64_t self, struct gz_buf *cand, int *taken)
-{
-    gz_buf_reset(cand);
-    int rc = n == 1 ? gz_buf_puts(cand, base)
-                    : gz_buf_printf(cand, "%s-%lld", base, (long long)n);
-    if (rc == GZ_OK)
-        rc = slug_taken(s, owner_stmt, cand->p, self, taken);
-    return rc;
-}
-
-/* Finds a slug not used by another row: base, base-2, base-3, ...
- * After SLUG_PROBES taken candidates it gallops (doubling n) to a free
- * one and bisects back to the first free n above a taken one, so a
- * thousand articles called "news" cost a few probes each, not a thousand.
- * When the suffixes in use have gaps this may pick a later free n than
- * the lowest one; any free slug will do. *out is heap-allocated. */
+/* A slug not used by another row (gz_store_unique_slug); *out is heap. */
 static int unique_slug(struct sqlite_store *s, enum stmt_id owner_stmt, const char *base,
                        int64_t self, char **out)
 {
-    struct gz_buf cand;
-    gz_buf_init(&cand, GZ_BUF_PAGE_MAX);
-    int taken = 0;
-    int rc = GZ_OK;
-    int64_t lo = 0, hi = 1;
-    /* Linear: lo is the last taken n, hi the next to try. */
-    for (; hi <= SLUG_PROBES; lo = hi++)
-        if ((rc = probe_slug(s, owner_stmt, base, hi, self, &cand, &taken)) || !taken)
-            goto out;
-    /* Gallop: lo taken, hi doubles until it is free. */
-    for (hi = lo * 2;; lo = hi, hi *= 2) {
-        if ((rc = probe_slug(s, owner_stmt, base, hi, self, &cand, &taken)))
-            goto out;
-        if (!taken)
-            break;
-        if (hi > INT64_MAX / 4) {
-            gz_error("store: no free slug for \"%s\"", base);
-            rc = GZ_EEXIST;
-            goto out;
-        }
-    }
-    /* Bisect: lo taken, hi free, until they are neighbours. */
-    while (hi - lo > 1) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if ((rc = probe_slug(s, owner_stmt, base, mid, self, &cand, &taken)))
-            goto out;
-        if (taken)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    rc = probe_slug(s, owner_stmt, base, hi, self, &cand, &taken);
-out:
-    if (rc == GZ_OK)
-        *out = gz_buf_take(&cand);
-    gz_buf_free(&cand);
-    return rc;
+    struct slug_owner o = {s, owner_stmt, self};
+    return gz_store_unique_slug(base, slug_taken, &o, out);
 }
 
 /* ---- articles: writes ---- */
@@ -190,7 +130,7 @@ static int tag_ensure(struct sqlite_store *s, const char *name, int64_t *id)
     if (rc != GZ_ENOTFOUND)
         return rc;
 
-    char *base = tag_slug(name);
+    char *base = gz_store_tag_slug(name);
     char *slug = NULL;
     rc = unique_slug(s, ST_TAG_SLUG_OWNER, base, 0, &slug);
     free(base);
@@ -243,41 +183,12 @@ static int write_tags(struct sqlite_store *s, int64_t article_id,
     return rc;
 }
 
-static int check_article(const struct gz_article *a)
-{
-    if (!a || !a->title || !a->slug || !a->slug[0] || a->id < 0 ||
-        (a->ntags && !a->tags)) {
-        gz_error("store: article_save: an article needs a title and a slug");
-        return GZ_EINVAL;
-    }
-    if (a->status < GZ_STATUS_DRAFT || a->status > GZ_STATUS_UNPUBLISHED) {
-        gz_error("store: article_save: unknown status %d", (int)a->status);
-        return GZ_EINVAL;
-    }
-    return GZ_OK;
-}
-
 /* ---- revisions ---- */
 
 static const char SQL_REVISION_INSERT[] =
     "INSERT INTO revisions (article_id, user_id, created_at, title, slug, summary, "
     "body_src, lang, status, published_at, tags, image) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-
-/* The tag names joined by '\n', as the revisions table keeps them. */
-static int join_tags(const struct gz_article *a, struct gz_buf *out)
-{
-    int rc = GZ_OK;
-    for (size_t i = 0; i < a->ntags && rc == GZ_OK; i++) {
-        if (!a->tags[i] || !a->tags[i][0])
-            continue;
-        if (out->len)
-            rc = gz_buf_putc(out, '\n');
-        if (rc == GZ_OK)
-            rc = gz_buf_puts(out, a->tags[i]);
-    }
-    return rc;
-}
 
 /* Keeps what this save wrote, by whom (a->saved_by, 0 for the CLI). */
 static int write_revision(struct sqlite_store *s, const struct gz_article *a,
@@ -288,7 +199,7 @@ static int write_revision(struct sqlite_store *s, const struct gz_article *a,
         return GZ_EIO;
     struct gz_buf tags;
     gz_buf_init(&tags, GZ_BUF_PAGE_MAX);
-    int rc = join_tags(a, &tags);
+    int rc = gz_store_tags_join(a, &tags);
     if (rc != GZ_OK) {
         gz_buf_free(&tags);
         return rc;
@@ -337,7 +248,7 @@ static int save_in_tx(struct sqlite_store *s, const struct gz_article *a,
 int gz_sqlite_article_save(struct gz_store *gs, struct gz_article *a)
 {
     struct sqlite_store *s = from(gs);
-    int rc = check_article(a);
+    int rc = gz_store_article_check(a);
     if (rc != GZ_OK)
         return rc;
     int64_t now = (int64_t)time(NULL);
@@ -751,4 +662,54 @@ int gz_sqlite_article_next_scheduled(struct gz_store *gs, int64_t now, int64_t *
     if ((rc = gz_sqlite_bound(s, st, rc, "binding a time")))
         return rc;
     return gz_sqlite_step_i64(s, st, "finding the next scheduled article", out);
+}
+
+/* The articles_live index holds every column this reads. */
+static const char SQL_GO_LIVE[] =
+    "INSERT INTO scheduled_live (article_id, published_at, live_at) "
+    "SELECT id, published_at, ?1 FROM articles "
+    "WHERE status = 1 AND deleted_at = 0 AND published_at <= ?1 "
+    "AND published_at > ?1 - 3600 AND updated_at < published_at "
+    "ON CONFLICT DO NOTHING RETURNING article_id";
+static const char SQL_MARK_CHANGED[] =
+    "UPDATE articles SET change_seq = ?2 WHERE id = ?1";
+
+int gz_sqlite_article_go_live(struct gz_store *gs, int64_t now, int64_t **ids, size_t *n)
+{
+    struct sqlite_store *s = from(gs);
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_GO_LIVE);
+    sqlite3_stmt *mark = gz_sqlite_stmt(s, SQL_MARK_CHANGED);
+    if (!st || !mark)
+        return GZ_EIO;
+    int rc = gz_sqlite_tx_begin(s);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    sqlite3_bind_int64(st, 1, now);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *ids = gz_xrealloc(*ids, cap * sizeof **ids);
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    rc = rc == SQLITE_DONE ? GZ_OK : gz_sqlite_fail(s, "claiming scheduled articles");
+    done(st);
+    int64_t seq = 0;
+    if (rc == GZ_OK && *n)
+        rc = gz_sqlite_next_change_seq(s, &seq);
+    for (size_t i = 0; rc == GZ_OK && i < *n; i++) {
+        sqlite3_bind_int64(mark, 1, (*ids)[i]);
+        sqlite3_bind_int64(mark, 2, seq);
+        rc = gz_sqlite_step_done(s, mark, "marking an article changed");
+    }
+    rc = rc == GZ_OK ? gz_sqlite_tx_commit(s) : (gz_sqlite_tx_rollback(s), rc);
+    if (rc != GZ_OK) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return rc;
 }

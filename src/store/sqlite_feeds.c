@@ -4,6 +4,7 @@
  * come, not in the trash); ?1 is always now. Statements are prepared on
  * first use (gz_sqlite_stmt), their SQL kept here beside the code. */
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,9 @@ static const char SQL_CHUNKS[] =
 /* A range of the primary key: keyset, never OFFSET. The unary + keeps
  * SQLite off the status index, which would read every published article
  * to find the few in the range. */
-static const char SQL_CHUNK_URLS[] = URL_COLUMNS
-    "WHERE a.id BETWEEN ?2 AND ?3 AND a.status = 1 AND a.published_at <= ?1 "
-    "AND a.deleted_at = 0 ORDER BY a.id";
+static const char SQL_CHUNK_URLS[] =
+    URL_COLUMNS "WHERE a.id BETWEEN ?2 AND ?3 AND a.status = 1 AND a.published_at <= ?1 "
+                "AND a.deleted_at = 0 ORDER BY a.id";
 static const char SQL_TAG_URLS[] =
     "SELECT t.id, t.slug, t.name, '', 0, max(max(a.updated_at, a.published_at)) "
     "FROM tags t JOIN article_tags at ON at.tag_id = t.id "
@@ -50,11 +51,6 @@ static const char SQL_TAG_URLS[] =
 static const char SQL_NEWS_URLS[] =
     URL_COLUMNS "WHERE a.published_at > ?2 AND " LIVE
                 " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3";
-
-static int64_t clamp_size(size_t n)
-{
-    return n > (size_t)INT64_MAX ? INT64_MAX : (int64_t)n;
-}
 
 /* The statement for sql, or GZ_EIO (gz_sqlite_stmt logged why). */
 static int stmt(struct sqlite_store *s, const char *sql, sqlite3_stmt **out)
@@ -118,7 +114,7 @@ static int bind_feed(struct sqlite_store *s, const struct gz_feed_filter *f,
         return rc;
     rc = SQLITE_OK;
     gz_sqlite_bind_i64(st, 1, f->now, &rc);
-    gz_sqlite_bind_i64(st, 2, clamp_size(f->limit), &rc);
+    gz_sqlite_bind_i64(st, 2, gz_store_clamp_size(f->limit), &rc);
     if (f->tag_id > 0)
         gz_sqlite_bind_i64(st, 3, f->tag_id, &rc);
     else if (f->lang)
@@ -262,11 +258,12 @@ int gz_sqlite_sitemap_articles(struct gz_store *gs, int64_t now, int64_t first_i
 int gz_sqlite_sitemap_tags(struct gz_store *gs, int64_t now, size_t limit,
                            struct gz_sitemap_urls *out)
 {
-    return url_query(from(gs), SQL_TAG_URLS, now, clamp_size(limit), -1, out);
+    return url_query(from(gs), SQL_TAG_URLS, now, gz_store_clamp_size(limit), -1, out);
 }
 
 int gz_sqlite_news_articles(struct gz_store *gs, int64_t since, int64_t now, size_t limit,
                             struct gz_sitemap_urls *out)
 {
-    return url_query(from(gs), SQL_NEWS_URLS, now, since, clamp_size(limit), out);
+    return url_query(from(gs), SQL_NEWS_URLS, now, since, gz_store_clamp_size(limit),
+                     out);
 }

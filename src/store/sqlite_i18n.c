@@ -17,8 +17,9 @@
 #define ORDER " ORDER BY published_at DESC, id DESC"
 /* The page's ids from an index holding the filter and the order, then only
  * their rows (as ST_LATEST in sqlite.c does). */
-#define PAGE_OF(where) TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " where ORDER \
-                       " LIMIT ?5 OFFSET ?6)" ORDER
+#define PAGE_OF(where)                                                                   \
+    TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " where ORDER             \
+                   " LIMIT ?5 OFFSET ?6)" ORDER
 
 /* ---- archives and languages ---- */
 

@@ -13,23 +13,15 @@
 #include <string.h>
 
 #include "store/sqliteInt.h"
-#include "views/hll.h"
+#include "store/storeInt.h"
 
-/* A column: 'i' integer, 'n' integer or NULL, 't' text, 'h' a readers
- * sketch (views/hll.h's bytes, a BLOB) written as base64 text (RFC 4648,
- * with padding). A column missing from an imported row takes dflt ("" or
- * 0; NULL for 'n'; an empty sketch for 'h'). A kind has at most one 'h'
- * column (row_fields encodes it into one buffer). */
-struct column {
-    const char *name;
-    char type;
-};
-
+/* A sketch column ('h', storeInt.h) is a BLOB here. A kind has at most
+ * one 'h' column (row_fields encodes it into one buffer). */
 struct kind {
     const char *name;
     const char *select_sql; /* the columns in the order of cols */
     const char *insert_sql; /* ?1.. in the order of cols */
-    const struct column *cols;
+    const struct gz_store_column *cols;
     size_t ncols;
 };
 
@@ -37,18 +29,18 @@ struct kind {
  * the highest ever used, not the highest left, as on the exported site
  * (view counts of a purged article stay behind, keyed by its id). Loaded
  * before the articles, whose inserts then move it on from there. */
-static const struct column sequence_cols[] = {{"name", 't'}, {"seq", 'i'}};
+static const struct gz_store_column sequence_cols[] = {{"name", 't'}, {"seq", 'i'}};
 static const char SQL_SEQUENCE_ALL[] =
     "SELECT name, seq FROM sqlite_sequence ORDER BY name";
 static const char SQL_SEQUENCE_PUT[] =
     "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)";
 
-static const struct column setting_cols[] = {{"key", 't'}, {"value", 't'}};
+static const struct gz_store_column setting_cols[] = {{"key", 't'}, {"value", 't'}};
 static const char SQL_SETTING_ALL[] = "SELECT key, value FROM settings ORDER BY key";
 static const char SQL_SETTING_PUT[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
 
-static const struct column user_cols[] = {
+static const struct gz_store_column user_cols[] = {
     {"id", 'i'},   {"name", 't'},      {"display_name", 't'}, {"email", 't'},
     {"role", 't'}, {"pass_hash", 't'}, {"disabled", 'i'},     {"created_at", 'i'},
 };
@@ -59,7 +51,7 @@ static const char SQL_USER_PUT[] =
     "INSERT INTO authors (id, name, display_name, email, role, pass_hash, disabled, "
     "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-static const struct column tag_cols[] = {
+static const struct gz_store_column tag_cols[] = {
     {"id", 'i'}, {"name", 't'}, {"slug", 't'}, {"description", 't'}, {"parent_id", 'n'},
 };
 static const char SQL_TAG_ALL[] =
@@ -68,7 +60,7 @@ static const char SQL_TAG_PUT[] =
     "INSERT INTO tags (id, name, slug, description, parent_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
-static const struct column alias_cols[] = {
+static const struct gz_store_column alias_cols[] = {
     {"id", 'i'}, {"tag_id", 'i'}, {"alias", 't'}, {"norm", 't'}, {"slug", 't'},
 };
 static const char SQL_ALIAS_ALL[] =
@@ -77,7 +69,7 @@ static const char SQL_ALIAS_PUT[] =
     "INSERT INTO tag_aliases (id, tag_id, alias, norm, slug) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
-static const struct column media_cols[] = {
+static const struct gz_store_column media_cols[] = {
     {"id", 'i'},    {"sha256", 't'}, {"mime", 't'}, {"ext", 't'},     {"size", 'i'},
     {"width", 'i'}, {"height", 'i'}, {"name", 't'}, {"user_id", 'i'}, {"created_at", 'i'},
 };
@@ -88,7 +80,7 @@ static const char SQL_MEDIA_PUT[] =
     "INSERT INTO media (id, sha256, mime, ext, size, width, height, name, user_id, "
     "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
-static const struct column article_cols[] = {
+static const struct gz_store_column article_cols[] = {
     {"id", 'i'},         {"slug", 't'},        {"title", 't'},        {"summary", 't'},
     {"body_src", 't'},   {"body_format", 'i'}, {"body_html", 't'},    {"teaser", 't'},
     {"lang", 't'},       {"status", 'i'},      {"published_at", 'i'}, {"updated_at", 'i'},
@@ -106,14 +98,14 @@ static const char SQL_ARTICLE_PUT[] =
     "image, change_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
     "?14, ?15, ?16, (SELECT seq FROM change_seq WHERE id = 1))";
 
-static const struct column article_tag_cols[] = {
+static const struct gz_store_column article_tag_cols[] = {
     {"article_id", 'i'}, {"tag_id", 'i'}, {"position", 'i'}};
 static const char SQL_ARTICLE_TAG_ALL[] =
     "SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, position";
 static const char SQL_ARTICLE_TAG_PUT[] =
     "INSERT INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)";
 
-static const struct column revision_cols[] = {
+static const struct gz_store_column revision_cols[] = {
     {"id", 'i'},    {"article_id", 'i'}, {"user_id", 'i'},      {"created_at", 'i'},
     {"title", 't'}, {"slug", 't'},       {"summary", 't'},      {"body_src", 't'},
     {"lang", 't'},  {"status", 'i'},     {"published_at", 'i'}, {"tags", 't'},
@@ -127,34 +119,35 @@ static const char SQL_REVISION_PUT[] =
     "body_src, lang, status, published_at, tags, image) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
     "?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
-static const struct column translation_cols[] = {{"article_id", 'i'}, {"group_id", 'i'}};
+static const struct gz_store_column translation_cols[] = {{"article_id", 'i'},
+                                                          {"group_id", 'i'}};
 static const char SQL_TRANSLATION_ALL[] =
     "SELECT article_id, group_id FROM article_translations ORDER BY article_id";
 static const char SQL_TRANSLATION_PUT[] =
     "INSERT INTO article_translations (article_id, group_id) VALUES (?1, ?2)";
 
-static const struct column redirect_cols[] = {
+static const struct gz_store_column redirect_cols[] = {
     {"path", 't'}, {"target", 't'}, {"created_at", 'i'}};
 static const char SQL_REDIRECT_ALL[] =
     "SELECT path, target, created_at FROM redirects ORDER BY path";
 static const char SQL_REDIRECT_PUT[] =
     "INSERT INTO redirects (path, target, created_at) VALUES (?1, ?2, ?3)";
 
-static const struct column import_key_cols[] = {
+static const struct gz_store_column import_key_cols[] = {
     {"source", 't'}, {"key", 't'}, {"kind", 't'}, {"local_id", 'i'}};
 static const char SQL_IMPORT_KEY_ALL[] =
     "SELECT source, key, kind, local_id FROM import_keys ORDER BY source, key";
 static const char SQL_IMPORT_KEY_PUT[] =
     "INSERT INTO import_keys (source, key, kind, local_id) VALUES (?1, ?2, ?3, ?4)";
 
-static const struct column view_day_cols[] = {
+static const struct gz_store_column view_day_cols[] = {
     {"article_id", 'i'}, {"day", 'i'}, {"count", 'i'}};
 static const char SQL_VIEW_DAY_ALL[] =
     "SELECT article_id, day, count FROM views_daily ORDER BY article_id, day";
 static const char SQL_VIEW_DAY_PUT[] =
     "INSERT INTO views_daily (article_id, day, count) VALUES (?1, ?2, ?3)";
 
-static const struct column view_hour_cols[] = {
+static const struct gz_store_column view_hour_cols[] = {
     {"article_id", 'i'}, {"hour", 'i'}, {"count", 'i'}};
 static const char SQL_VIEW_HOUR_ALL[] =
     "SELECT article_id, hour, count FROM views_hourly ORDER BY article_id, hour";
@@ -163,20 +156,20 @@ static const char SQL_VIEW_HOUR_PUT[] =
 
 /* Readership (migration 0006): unique-readers sketches and referring
  * domains. */
-static const struct column readers_cols[] = {
+static const struct gz_store_column readers_cols[] = {
     {"article_id", 'i'}, {"kind", 'i'}, {"period", 'i'}, {"hll", 'h'}};
 static const char SQL_READERS_ALL[] =
     "SELECT article_id, kind, period, hll FROM readers ORDER BY article_id, kind, period";
 static const char SQL_READERS_PUT[] =
     "INSERT INTO readers (article_id, kind, period, hll) VALUES (?1, ?2, ?3, ?4)";
 
-static const struct column referrer_cols[] = {
+static const struct gz_store_column referrer_cols[] = {
     {"article_id", 'i'}, {"day", 'i'}, {"domain", 't'}, {"count", 'i'}};
 static const char SQL_REFERRER_ALL[] =
     "SELECT article_id, day, domain, count FROM referrers_daily "
     "ORDER BY article_id, day, domain";
-static const char SQL_REFERRER_PUT[] =
-    "INSERT INTO referrers_daily (article_id, day, domain, count) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_REFERRER_PUT[] = "INSERT INTO referrers_daily (article_id, day, "
+                                       "domain, count) VALUES (?1, ?2, ?3, ?4)";
 
 #define KIND(n, sel, ins, cols)                                                          \
     {                                                                                    \
@@ -214,7 +207,8 @@ static const struct kind *kind_find(const char *name)
 /* ---- export ---- */
 
 /* A blob as base64 text in *buf (grown as needed; the caller frees it). */
-static void to_base64(sqlite3_stmt *st, int i, char **buf, size_t *cap, struct gz_field *f)
+static void to_base64(sqlite3_stmt *st, int i, char **buf, size_t *cap,
+                      struct gz_field *f)
 {
     size_t n = (size_t)sqlite3_column_bytes(st, i);
     const unsigned char *bytes = sqlite3_column_blob(st, i);
@@ -328,95 +322,30 @@ int gz_sqlite_load_begin(struct gz_store *gs)
     return rc;
 }
 
-/* The field named name in f, or NULL. */
-static const struct gz_field *field_find(const struct gz_field *f, size_t n,
-                                         const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[i].name, name))
-            return &f[i];
-    return NULL;
-}
-
-/* Binds a sketch given as base64 text (copied); GZ_EINVAL when the text
- * is not base64 or its bytes are not a sketch. */
-static int bind_sketch(sqlite3_stmt *st, int pos, const struct gz_field *v)
-{
-    size_t cap = v->len / 4 * 3 + 3, n = 0;
-    unsigned char *bytes = gz_xmalloc(cap);
-    const char *end = NULL;
-    int rc = GZ_EINVAL;
-    if (sodium_base642bin(bytes, cap, v->text, v->len, NULL, &n, &end,
-                          sodium_base64_VARIANT_ORIGINAL) == 0 &&
-        end == v->text + v->len) {
-        struct gz_hll *h = gz_hll_new();
-        if (gz_hll_merge_bytes(h, bytes, n) == GZ_OK)
-            rc = sqlite3_bind_blob64(st, pos, bytes, n, SQLITE_TRANSIENT) == SQLITE_OK
-                     ? GZ_OK
-                     : GZ_EIO;
-        gz_hll_free(h);
-    }
-    free(bytes);
-    return rc;
-}
-
-/* Binds column i of k from its field (or its default); GZ_EINVAL with a
- * message when the field has the wrong type. */
+/* Binds column i of k from the row's fields f; GZ_EINVAL with a message
+ * when the field has the wrong type. */
 static int bind_column(sqlite3_stmt *st, const struct kind *k, size_t i,
-                       const struct gz_field *v, char *err, size_t errlen)
+                       const struct gz_field *f, size_t n, char *err, size_t errlen)
 {
-    const struct column *c = &k->cols[i];
-    int rc = SQLITE_OK, pos = (int)i + 1;
-    if (c->type == 'h') {
-        static const struct gz_field empty = {.type = GZ_FIELD_TEXT, .text = "AQA=", .len = 4};
-        if (v && v->type != GZ_FIELD_TEXT)
-            goto bad;
-        rc = bind_sketch(st, pos, v ? v : &empty);
-        if (rc == GZ_EINVAL)
-            snprintf(err, errlen, "%s: %s: not a readers sketch in base64", k->name,
-                     c->name);
+    struct gz_field v;
+    uint8_t *sketch = NULL;
+    size_t len = 0;
+    int rc =
+        gz_store_load_value(k->name, &k->cols[i], f, n, &v, &sketch, &len, err, errlen);
+    if (rc != GZ_OK)
         return rc;
-    }
-    if (!v || v->type == GZ_FIELD_NULL) {
-        if (v && c->type != 'n')
-            goto bad;
-        if (c->type == 'n')
-            rc = sqlite3_bind_null(st, pos);
-        else if (c->type == 't')
-            rc = sqlite3_bind_text(st, pos, "", 0, SQLITE_STATIC);
-        else
-            rc = sqlite3_bind_int64(st, pos, 0);
-    } else if ((v->type == GZ_FIELD_TEXT) != (c->type == 't')) {
-        goto bad;
-    } else if (v->type == GZ_FIELD_TEXT) {
-        rc = sqlite3_bind_text64(st, pos, v->text, v->len, SQLITE_STATIC, SQLITE_UTF8);
+    int pos = (int)i + 1;
+    if (k->cols[i].type == 'h') {
+        rc = sqlite3_bind_blob64(st, pos, sketch, len, SQLITE_TRANSIENT);
+        free(sketch);
+    } else if (v.type == GZ_FIELD_NULL) {
+        rc = sqlite3_bind_null(st, pos);
+    } else if (v.type == GZ_FIELD_TEXT) {
+        rc = sqlite3_bind_text64(st, pos, v.text, v.len, SQLITE_STATIC, SQLITE_UTF8);
     } else {
-        rc = sqlite3_bind_int64(st, pos, v->i);
+        rc = sqlite3_bind_int64(st, pos, v.i);
     }
     return rc == SQLITE_OK ? GZ_OK : GZ_EIO;
-bad:
-    snprintf(err, errlen, "%s: %s: must be %s", k->name, c->name,
-             c->type == 't' || c->type == 'h' ? "a string"
-             : c->type == 'n' ? "an integer or null"
-                              : "an integer");
-    return GZ_EINVAL;
-}
-
-/* Every field must be a column of k: a typo in a hand-edited file is an
- * error, not a silently dropped value. */
-static int check_fields(const struct kind *k, const struct gz_field *f, size_t n,
-                        char *err, size_t errlen)
-{
-    for (size_t i = 0; i < n; i++) {
-        size_t c = 0;
-        while (c < k->ncols && strcmp(k->cols[c].name, f[i].name))
-            c++;
-        if (c == k->ncols) {
-            snprintf(err, errlen, "%s: unknown field \"%s\"", k->name, f[i].name);
-            return GZ_EINVAL;
-        }
-    }
-    return GZ_OK;
 }
 
 int gz_sqlite_load_row(struct gz_store *gs, const char *kind, const struct gz_field *f,
@@ -428,14 +357,14 @@ int gz_sqlite_load_row(struct gz_store *gs, const char *kind, const struct gz_fi
         snprintf(err, errlen, "unknown type \"%s\"", kind);
         return GZ_EINVAL;
     }
-    int rc = check_fields(k, f, n, err, errlen);
+    int rc = gz_store_load_check(k->name, k->cols, k->ncols, f, n, err, errlen);
     sqlite3_stmt *st = rc == GZ_OK ? gz_sqlite_stmt(s, k->insert_sql) : NULL;
     if (rc != GZ_OK)
         return rc;
     if (!st)
         return GZ_EIO;
     for (size_t i = 0; i < k->ncols && rc == GZ_OK; i++)
-        rc = bind_column(st, k, i, field_find(f, n, k->cols[i].name), err, errlen);
+        rc = bind_column(st, k, i, f, n, err, errlen);
     if (rc != GZ_OK) {
         done(st);
         if (rc == GZ_EIO)
@@ -444,7 +373,14 @@ int gz_sqlite_load_row(struct gz_store *gs, const char *kind, const struct gz_fi
     }
     if (sqlite3_step(st) != SQLITE_DONE) {
         snprintf(err, errlen, "%s: %s", kind, sqlite3_errmsg(s->db));
-        rc = sqlite3_errcode(s->db) == SQLITE_CONSTRAINT ? GZ_EEXIST : GZ_EIO;
+        /* Extended result codes are on (sqlite.c): a taken key is
+         * SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY; any other constraint
+         * (a missing reference) is a bad row. */
+        int ext = sqlite3_extended_errcode(s->db);
+        rc = ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY
+                 ? GZ_EEXIST
+             : (ext & 0xff) == SQLITE_CONSTRAINT ? GZ_EINVAL
+                                                 : GZ_EIO;
     }
     done(st);
     return rc;

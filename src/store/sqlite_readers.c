@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 #include "views/hll.h"
 
 static const char SQL_READERS_GET[] =
@@ -34,11 +35,6 @@ static const char SQL_READERS_ONE[] =
 static const char SQL_READERS_EACH[] =
     "SELECT article_id, hll FROM readers WHERE kind = ?1 AND period BETWEEN ?2 AND ?3 "
     "AND article_id > 0 ORDER BY article_id";
-
-static int kind_ok(enum gz_readers_kind k)
-{
-    return k == GZ_READERS_HOUR || k == GZ_READERS_DAY || k == GZ_READERS_ALL;
-}
 
 /* Merges column col of st's current row into h. A stored value that is no
  * sketch (a damaged row) is skipped with a warning rather than failing the
@@ -99,7 +95,7 @@ static int write_sketch(struct sqlite_store *s, const struct gz_readers_delta *d
 /* One delta: read, merge, write. GZ_EINVAL when its bytes are no sketch. */
 static int merge_one(struct sqlite_store *s, const struct gz_readers_delta *d)
 {
-    if (!kind_ok(d->kind) || d->article_id < 0 || (d->len && !d->hll))
+    if (!gz_store_readers_kind_ok(d->kind) || d->article_id < 0 || (d->len && !d->hll))
         return GZ_EINVAL;
     struct gz_hll *h = gz_hll_new();
     int rc = gz_hll_merge_bytes(h, d->hll, d->len);
@@ -184,7 +180,7 @@ int gz_sqlite_readers_count(struct gz_store *gs, int64_t article_id,
 {
     struct sqlite_store *s = from(gs);
     *out = 0;
-    if (article_id < 0 || !kind_ok(kind))
+    if (article_id < 0 || !gz_store_readers_kind_ok(kind))
         return GZ_EINVAL;
     sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_READERS_ONE);
     int rc = SQLITE_OK;
@@ -213,7 +209,7 @@ int gz_sqlite_readers_each(struct gz_store *gs, enum gz_readers_kind kind, int64
                            int64_t last, gz_readers_cb cb, void *ctx)
 {
     struct sqlite_store *s = from(gs);
-    if (!cb || !kind_ok(kind))
+    if (!cb || !gz_store_readers_kind_ok(kind))
         return GZ_EINVAL;
     sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_READERS_EACH);
     int rc = SQLITE_OK;

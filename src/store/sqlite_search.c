@@ -21,6 +21,7 @@
  * A handle without the tokenizer (the sqlite3 shell) cannot read or write
  * article_search; everything else in the database stays readable. */
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,6 @@
 
 #include "content/normalize.h"
 #include "content/search.h"
-#include "content/slug.h"
 #include "core/log.h"
 #include "core/utf8.h"
 
@@ -231,19 +231,6 @@ int gz_sqlite_search_flush(struct sqlite_store *s)
 static const char SQL_ALIAS_BY_NORM[] =
     "SELECT t.name FROM tag_aliases x JOIN tags t ON t.id = x.tag_id WHERE x.norm = ?1";
 
-/* The normalized form of text, heap-allocated; NULL when it has no word
- * or would outgrow max bytes. */
-static char *normalized(const char *text, size_t max)
-{
-    struct gz_buf b;
-    gz_buf_init(&b, max);
-    if (gz_normalize(text, strlen(text), &b) != GZ_OK || b.len == 0) {
-        gz_buf_free(&b);
-        return NULL;
-    }
-    return gz_buf_take(&b);
-}
-
 /* Sets *name to the name of the tag whose alias is the normalized `norm`
  * (heap-allocated), or NULL when none. */
 static int alias_target(struct sqlite_store *s, const char *norm, char **name)
@@ -290,7 +277,7 @@ static int put_term(struct gz_buf *out, const struct gz_search_term *t,
     int rc = GZ_OK;
     if (!t->prefix && alias)
         rc = alias(ctx, t->text, &name);
-    char *norm = name ? normalized(name, GZ_SEARCH_QUERY_MAX) : NULL;
+    char *norm = name ? gz_store_normalized(name, GZ_SEARCH_QUERY_MAX) : NULL;
     free(name);
     if (rc != GZ_OK)
         return rc;
@@ -335,7 +322,7 @@ static int whole_query_alias(const struct gz_search_query *q, gz_sqlite_alias_fn
         rc = GZ_OK;
     gz_buf_free(&all);
     if (name)
-        *norm = normalized(name, GZ_SEARCH_QUERY_MAX);
+        *norm = gz_store_normalized(name, GZ_SEARCH_QUERY_MAX);
     free(name);
     return rc;
 }
@@ -595,7 +582,7 @@ static int tag_clash(struct sqlite_store *s, const char *norm, const char *slug,
     while (!*clash && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         const char *tslug = (const char *)sqlite3_column_text(st, 1);
-        char *n = normalized(name ? name : "", GZ_BUF_PAGE_MAX);
+        char *n = gz_store_normalized(name ? name : "", GZ_BUF_PAGE_MAX);
         *clash = (n && !strcmp(n, norm)) || (tslug && !strcmp(tslug, slug));
         free(n);
     }
@@ -628,35 +615,12 @@ static int alias_insert(struct sqlite_store *s, int64_t tag_id, const char *alia
     return rc;
 }
 
-/* An alias as typed, checked: valid UTF-8, at most GZ_TAG_ALIAS_MAX bytes,
- * with at least one word. Sets its normalized form and slug (heap). */
-static int alias_forms(const char *alias, char **norm, char **slug)
-{
-    size_t n = alias ? strlen(alias) : 0;
-    *norm = *slug = NULL;
-    if (n == 0 || n > GZ_TAG_ALIAS_MAX || !gz_utf8_valid(alias, n))
-        return GZ_EINVAL;
-    *norm = normalized(alias, GZ_BUF_PAGE_MAX);
-    if (!*norm)
-        return GZ_EINVAL;
-    struct gz_buf b;
-    gz_buf_init(&b, 4 * GZ_SLUG_MAX);
-    if (gz_slugify(alias, n, &b) != GZ_OK) {
-        gz_buf_free(&b);
-        free(*norm);
-        *norm = NULL;
-        return GZ_EINVAL;
-    }
-    *slug = gz_buf_take(&b);
-    return GZ_OK;
-}
-
 int gz_sqlite_tag_alias_add(struct gz_store *gs, int64_t tag_id, const char *alias)
 {
     struct sqlite_store *s = from(gs);
     char *norm, *slug;
     int clash = 0;
-    int rc = alias_forms(alias, &norm, &slug);
+    int rc = gz_store_alias_forms(alias, &norm, &slug);
     if (rc != GZ_OK)
         return rc;
     if ((rc = gz_sqlite_tx_begin(s)) == GZ_OK) {
@@ -676,7 +640,7 @@ int gz_sqlite_tag_alias_add(struct gz_store *gs, int64_t tag_id, const char *ali
 int gz_sqlite_tag_alias_delete(struct gz_store *gs, const char *alias)
 {
     struct sqlite_store *s = from(gs);
-    char *norm = alias ? normalized(alias, GZ_BUF_PAGE_MAX) : NULL;
+    char *norm = alias ? gz_store_normalized(alias, GZ_BUF_PAGE_MAX) : NULL;
     if (!norm)
         return GZ_ENOTFOUND;
     sqlite3_stmt *st = gz_sqlite_stmt(s, SQL_ALIAS_DELETE);
@@ -763,7 +727,7 @@ int gz_sqlite_tag_alias_resolve(struct gz_store *gs, const char *alias,
     int rc = resolve_by(s, SQL_ALIAS_BY_SLUG, alias, out);
     if (rc != GZ_ENOTFOUND)
         return rc;
-    char *norm = normalized(alias, GZ_BUF_PAGE_MAX);
+    char *norm = gz_store_normalized(alias, GZ_BUF_PAGE_MAX);
     if (norm)
         rc = resolve_by(s, SQL_ALIAS_TAG_BY_NORM, norm, out);
     free(norm);

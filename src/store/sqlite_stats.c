@@ -8,18 +8,13 @@
  * union is estimated (src/views/hll.h). Each read runs in one snapshot, so
  * a flush between two statements cannot make views and readers disagree. */
 #include "store/sqliteInt.h"
+#include "store/storeInt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "views/hll.h"
-
-/* Longest period the days read covers at once: ten years of days, far more
- * than the dashboard's 365, small enough that the answer stays small. */
-#define DAYS_MAX 3660
-/* Most rows a top list or a referrer list returns. */
-#define LIST_MAX 10000
 
 static const char SQL_DAYS_ONE[] =
     "SELECT day, count FROM views_daily WHERE article_id = ?1 AND day BETWEEN ?2 AND ?3";
@@ -58,11 +53,6 @@ static const char SQL_REFERRERS_SITE[] =
     sqlite3_stmt *var = gz_sqlite_stmt(s, sql);                                          \
     if (!var)                                                                            \
         return GZ_EIO;
-
-static int64_t clamp_limit(size_t limit)
-{
-    return limit > LIST_MAX ? LIST_MAX : (int64_t)limit;
-}
 
 /* Merges the sketch in column col of st's current row into h. A stored
  * sketch that does not read is skipped with a warning: one damaged row
@@ -158,17 +148,11 @@ int gz_sqlite_stats_days(struct gz_store *gs, int64_t article_id, int64_t from_d
                          int64_t to_day, struct gz_stat_days *out)
 {
     struct sqlite_store *s = from(gs);
-    memset(out, 0, sizeof *out);
-    if (article_id < 0 || from_day < 0 || to_day < from_day ||
-        to_day - from_day >= DAYS_MAX)
-        return GZ_EINVAL;
-    size_t n = (size_t)(to_day - from_day + 1);
-    out->items = gz_xcalloc(n, sizeof *out->items);
-    out->len = n;
-    for (size_t i = 0; i < n; i++)
-        out->items[i].day = from_day + (int64_t)i;
     int started;
-    int rc = gz_sqlite_read_begin(s, &started);
+    int rc = gz_store_stat_days_start(article_id, from_day, to_day, out);
+    if (rc != GZ_OK)
+        return rc;
+    rc = gz_sqlite_read_begin(s, &started);
     if (rc == GZ_OK)
         rc = days_views(s, article_id, from_day, to_day, out);
     if (rc == GZ_OK)
@@ -205,7 +189,7 @@ static int top_rows(struct sqlite_store *s, enum gz_readers_kind kind, int64_t f
     int rc = SQLITE_OK;
     gz_sqlite_bind_i64(st, 1, first, &rc);
     gz_sqlite_bind_i64(st, 2, last, &rc);
-    gz_sqlite_bind_i64(st, 3, clamp_limit(limit), &rc);
+    gz_sqlite_bind_i64(st, 3, gz_store_stats_limit(limit), &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding a top list")))
         return rc;
     size_t cap = 0;
@@ -221,11 +205,7 @@ int gz_sqlite_stats_top(struct gz_store *gs, enum gz_readers_kind kind, int64_t 
 {
     struct sqlite_store *s = from(gs);
     memset(out, 0, sizeof *out);
-    if (kind != GZ_READERS_HOUR && kind != GZ_READERS_DAY && kind != GZ_READERS_ALL)
-        return GZ_EINVAL;
-    if (kind == GZ_READERS_ALL)
-        first = last = 0; /* the all-time sketch's period; the views ignore both */
-    if (last < first)
+    if (gz_store_stats_top_range(kind, &first, &last) != GZ_OK)
         return GZ_EINVAL;
     if (limit == 0)
         return GZ_OK;
@@ -259,7 +239,7 @@ int gz_sqlite_stats_referrers(struct gz_store *gs, int64_t article_id, int64_t f
         gz_sqlite_bind_i64(st, 1, article_id, &rc);
     gz_sqlite_bind_i64(st, 2, from_day, &rc);
     gz_sqlite_bind_i64(st, 3, to_day, &rc);
-    gz_sqlite_bind_i64(st, 4, clamp_limit(limit), &rc);
+    gz_sqlite_bind_i64(st, 4, gz_store_stats_limit(limit), &rc);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding the referrers")))
         return rc;
     size_t cap = 0;

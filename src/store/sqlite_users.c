@@ -99,7 +99,8 @@ static void fill_user(sqlite3_stmt *st, struct gz_user *u)
 }
 
 /* Steps a bound one-row user query into out. */
-static int read_user(struct sqlite_store *s, sqlite3_stmt *st, int rc, struct gz_user *out)
+static int read_user(struct sqlite_store *s, sqlite3_stmt *st, int rc,
+                     struct gz_user *out)
 {
     memset(out, 0, sizeof *out);
     if ((rc = gz_sqlite_bound(s, st, rc, "binding a user")))
@@ -328,7 +329,8 @@ int gz_sqlite_token_get(struct gz_store *gs, const uint8_t hash[32], int64_t now
     return rc;
 }
 
-int gz_sqlite_token_list(struct gz_store *gs, int64_t user_id, struct gz_api_token_list *out)
+int gz_sqlite_token_list(struct gz_store *gs, int64_t user_id,
+                         struct gz_api_token_list *out)
 {
     struct sqlite_store *s = from(gs);
     memset(out, 0, sizeof *out);

@@ -13,15 +13,29 @@ static int has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Refuses the URLs no backend takes yet; 0 means SQLite. */
+int gz_store_url_is_pg(const char *url)
+{
+    if (!url)
+        return 0;
+    if (has_prefix(url, "postgres://") || has_prefix(url, "postgresql://"))
+        return 1;
+    /* A libpq connection string starts with keyword=value. */
+    const char *p = url;
+    while (*p == ' ')
+        p++;
+    size_t word = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+    if (word == 0)
+        return 0;
+    p += word;
+    while (*p == ' ')
+        p++;
+    return *p == '=';
+}
+
 static int check_url(const char *url, char *err, size_t errlen)
 {
     if (!url || !*url) {
         snprintf(err, errlen, "no database given");
-        return GZ_EINVAL;
-    }
-    if (has_prefix(url, "postgres://") || has_prefix(url, "postgresql://")) {
-        snprintf(err, errlen, "PostgreSQL backend not built yet");
         return GZ_EINVAL;
     }
     return GZ_OK;
@@ -31,21 +45,32 @@ int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errl
 {
     *out = NULL;
     int rc = check_url(url, err, errlen);
-    return rc ? rc : gz_store_sqlite_open(url, out, err, errlen);
+    if (rc)
+        return rc;
+    return gz_store_url_is_pg(url) ? gz_store_pg_open(url, out, err, errlen)
+                                   : gz_store_sqlite_open(url, out, err, errlen);
 }
 
 int gz_store_schema_version(const char *url, int64_t *version, char *err, size_t errlen)
 {
     *version = 0;
     int rc = check_url(url, err, errlen);
-    return rc ? rc : gz_store_sqlite_schema_version(url, version, err, errlen);
+    if (rc)
+        return rc;
+    return gz_store_url_is_pg(url)
+               ? gz_store_pg_schema_version(url, version, err, errlen)
+               : gz_store_sqlite_schema_version(url, version, err, errlen);
 }
 
 int gz_store_migrate(const char *url, gz_store_migrated_cb migrated, void *ctx, char *err,
                      size_t errlen)
 {
     int rc = check_url(url, err, errlen);
-    return rc ? rc : gz_store_sqlite_migrate(url, migrated, ctx, err, errlen);
+    if (rc)
+        return rc;
+    return gz_store_url_is_pg(url)
+               ? gz_store_pg_migrate(url, migrated, ctx, err, errlen)
+               : gz_store_sqlite_migrate(url, migrated, ctx, err, errlen);
 }
 
 int gz_store_schema_latest(void)
@@ -124,6 +149,27 @@ int gz_store_migration_version(const char *name)
     if (digits == 0 || name[digits] != '_' || gz_parse_i64(name, digits, 1, 9999, &v))
         return -1;
     return (int)v;
+}
+
+int gz_store_migration_in_order(const char *name, int version, char *err, size_t errlen)
+{
+    if (gz_store_migration_version(name) == version)
+        return GZ_OK;
+    /* A build mistake, not a database problem. */
+    snprintf(err, errlen, "migration %s is out of order (expected version %d)", name,
+             version);
+    return GZ_EINVAL;
+}
+
+int gz_store_migration_not_newer(int64_t have, size_t known, char *err, size_t errlen)
+{
+    if (have <= (int64_t)known)
+        return GZ_OK;
+    snprintf(err, errlen,
+             "database schema version %lld is newer than this gazette "
+             "(knows up to %d); upgrade gazette",
+             (long long)have, (int)known);
+    return GZ_EINVAL;
 }
 
 void gz_user_clear(struct gz_user *u)

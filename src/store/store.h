@@ -1,6 +1,6 @@
 /* The store: the only module that talks SQL.
  *
- * One interface, two backends (SQLite now, PostgreSQL next): a
+ * One interface, two backends (SQLite, PostgreSQL via libpq): a
  * struct gz_store holds a table of function pointers and the backend's own
  * state. Every call is synchronous. A gz_store handle is used by one thread
  * at a time; each thread that needs the store opens its own handle (SQLite
@@ -452,6 +452,15 @@ struct gz_store_ops {
     int (*article_next_scheduled)(struct gz_store *s, int64_t now, int64_t *out);
     /* The highest article id (0 when none). */
     int (*article_max_id)(struct gz_store *s, int64_t *out);
+    /* Claims the scheduled articles whose time has come: published, not
+     * deleted, saved before their published_at (updated_at < published_at),
+     * with now - 3600 < published_at <= now, and not claimed before for that
+     * published_at (table scheduled_live). Each is claimed once for the
+     * whole site, however many servers ask at the same moment; its change
+     * sequence is bumped, so every server drops its pages. The claimed ids
+     * (heap; *n may be 0) are the caller's to announce. An article more than
+     * an hour late (the site was down) is live without being announced. */
+    int (*article_go_live)(struct gz_store *s, int64_t now, int64_t **ids, size_t *n);
 
     /* Tags with the most published articles first (ties by name). */
     int (*tags_top)(struct gz_store *s, int64_t now, size_t limit, struct gz_tag_list *out);
@@ -476,6 +485,20 @@ struct gz_store_ops {
                       void *ctx);
     /* Sum of all daily counts, for one article (id > 0) or all (id == 0). */
     int (*views_total)(struct gz_store *s, int64_t article_id, int64_t *out);
+    /* For a store several servers share (NULL on SQLite, which one server
+     * owns): the hourly rows of hours >= min_hour that any server added to
+     * since the database's clock read since_ms, with their whole counts
+     * (cb with is_day 0); the database's clock now, in milliseconds, into
+     * *db_now_ms. A server that sets its own hourly buckets to these counts
+     * after its own flush has every server's views. */
+    int (*views_recent)(struct gz_store *s, int64_t since_ms, int64_t min_hour,
+                        gz_views_row_cb cb, void *ctx, int64_t *db_now_ms);
+    /* For a store several servers share (NULL on SQLite): waits up to
+     * timeout_ms for another server's change, on a handle kept for it.
+     * *what gets GZ_STORE_CHANGED_CONTENT (the change sequence moved) and/or
+     * GZ_STORE_CHANGED_SETTINGS, 0 on a timeout. GZ_EIO when the database
+     * cannot be reached (the handle reconnects on the next call). */
+    int (*wait_change)(struct gz_store *s, int timeout_ms, int *what);
 
     /* Settings: small key/value strings. get returns GZ_ENOTFOUND when unset;
      * *value is heap-allocated. */
@@ -719,19 +742,27 @@ struct gz_store_ops {
     int (*backup)(struct gz_store *s, const char *path, char *err, size_t errlen);
 };
 
+enum { GZ_STORE_CHANGED_CONTENT = 1, GZ_STORE_CHANGED_SETTINGS = 2 };
+
 struct gz_store {
     const struct gz_store_ops *ops;
 };
 
-/* Opens the store named by `url`: a file path for SQLite ("site.db"),
- * later "postgres://..." for PostgreSQL. Applies pending migrations.
+/* 1 when url names a PostgreSQL database: a "postgres://" or
+ * "postgresql://" URL, or a libpq connection string ("host=... dbname=...",
+ * a keyword, '=' and a value first). Anything else is a SQLite file path. */
+int gz_store_url_is_pg(const char *url);
+
+/* Opens the store named by `url`: a file path for SQLite ("site.db"), or
+ * a PostgreSQL URL or connection string (gz_store_url_is_pg). Applies pending migrations.
  * On failure returns an error code and writes a message into err. */
 int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen);
 
 /* ---- schema migrations ----
- * The schema version of a database is its SQLite user_version: the number
- * of the last migration applied (src/store/migrations/NNNN_what.sql,
- * embedded in the binary). gz_store_open applies the pending ones; the
+ * The schema version of a database is the number of the last migration
+ * applied: SQLite's user_version (src/store/migrations/NNNN_what.sql) or,
+ * on PostgreSQL, the row of gazette_schema (migrations_pg/NNNN_what.sql,
+ * the same numbers and meanings); both sets are embedded in the binary. gz_store_open applies the pending ones; the
  * functions below let `gazette migrate` show them first (--dry-run) and
  * report each one as it is applied. */
 

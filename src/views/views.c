@@ -543,6 +543,16 @@ uint64_t gz_views_count(const struct gz_views *v, enum gz_window w, int64_t id)
     return slot < 0 ? 0 : win_count(v, w, (uint32_t)slot);
 }
 
+uint64_t gz_views_hour_count(const struct gz_views *v, int64_t id, int64_t hour)
+{
+    int64_t slot = slot_find(v, id), i = hour % GZ_VIEWS_RING_HOURS;
+    const struct hour_bucket *b = &v->ring[i < 0 ? i + GZ_VIEWS_RING_HOURS : i];
+    if (slot < 0 || b->len == 0 || b->hour != hour)
+        return 0;
+    const struct hour_entry *e = bucket_cell(b, (uint32_t)slot + 1);
+    return e->slot1 ? e->count : 0;
+}
+
 void gz_views_forget(struct gz_views *v, int64_t id)
 {
     int64_t slot = slot_find(v, id);

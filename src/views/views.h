@@ -95,6 +95,11 @@ uint64_t gz_views_count(const struct gz_views *v, enum gz_window w, int64_t id);
  * cached list. */
 size_t gz_views_top(struct gz_views *v, enum gz_window w, size_t n, int64_t *ids_out);
 
+/* Views of article id in one hour's bucket (0 for an hour outside the ring
+ * or without views of it). Several servers on one store: the flusher adds
+ * the difference between the store's count and this one. */
+uint64_t gz_views_hour_count(const struct gz_views *v, int64_t id, int64_t hour);
+
 /* Article deleted or unpublished: zeroes its all-time total, its window sums
  * and its hourly counts, so it leaves every top list until it gets views
  * again. The store's rows are not touched. */

@@ -681,6 +681,66 @@ class Site:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class PgSite(Site):
+    """A site whose store is a schema of the test run's PostgreSQL server
+    (GZ_TEST_PG, started by tests/run.sh with tests/pg/server.sh). Several
+    servers may serve it at once (Site.serve, each on its own port). A
+    missing server is a failure, never a skip."""
+
+    _counter = 0
+
+    def __init__(self, name="pgsite"):
+        base = os.environ.get("GZ_TEST_PG")
+        check(base, "GZ_TEST_PG is not set: tests/run.sh starts the test PostgreSQL server")
+        PgSite._counter += 1
+        self.base = base
+        self.schema = "h%d_%d" % (os.getpid(), PgSite._counter)
+        psql(base, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s"
+             % (self.schema, self.schema))
+        self.url = "%s options=-csearch_path=%s" % (base, self.schema)
+        check(GAZETTE, "harness.GAZETTE not set")
+        self.dir = tempfile.mkdtemp(prefix="gazette-http-%s-" % name)
+        self.db = self.url
+        self.servers = []
+        with _lock:
+            _sites.append(self)
+        self.cli("init")
+
+    def _query(self, sql):
+        out = psql(self.url, sql)
+        rows = []
+        for line in out.splitlines():
+            if line:
+                rows.append(tuple(int(v) if re.fullmatch(r"-?\d+", v) else v
+                                  for v in line.split("|")))
+        return rows
+
+    def cleanup(self):
+        try:
+            psql(self.base, "DROP SCHEMA IF EXISTS %s CASCADE" % self.schema)
+        except TestFailure:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def psql(conninfo, sql):
+    """Runs SQL with psql (unaligned, no headers); returns its output."""
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                        "-d", conninfo, "-c", sql],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if p.returncode != 0:
+        raise TestFailure("psql %r: %s" % (sql, p.stderr.decode("utf-8", "replace")))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def pg_restart():
+    """Stops and starts the test run's PostgreSQL server (same port)."""
+    d = os.environ.get("GZ_TEST_PG_DIR")
+    check(d, "GZ_TEST_PG_DIR is not set: tests/run.sh starts the test PostgreSQL server")
+    subprocess.run([os.path.join(HERE, "..", "pg", "server.sh"), "restart", d],
+                   check=True, timeout=120)
+
+
 def reset_tracking():
     with _lock:
         del _servers[:]

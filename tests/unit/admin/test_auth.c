@@ -1,6 +1,8 @@
 /* Unit tests of the newsroom's building blocks: passwords, secrets, the
  * role table (gz_can), form and cookie parsing, and the store's users,
- * sessions, tokens and login throttling against a real SQLite file. */
+ * sessions, tokens and login throttling against a real store: a SQLite
+ * file, or a PostgreSQL schema with GZ_TEST_BACKEND=pg (the store tests'
+ * fixture, tests/unit/store/fixture.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include "core/log.h"
 #include "http/form.h"
 #include "store/store.h"
+#include "../store/fixture.h"
 
 #define NOW 1700000000
 
@@ -78,7 +81,8 @@ static struct gz_user user(int64_t id, enum gz_role role)
 static void test_roles(void **state)
 {
     struct gz_user admin = user(1, GZ_ROLE_ADMIN), editor = user(2, GZ_ROLE_EDITOR),
-                   author = user(3, GZ_ROLE_AUTHOR), contrib = user(4, GZ_ROLE_CONTRIBUTOR),
+                   author = user(3, GZ_ROLE_AUTHOR),
+                   contrib = user(4, GZ_ROLE_CONTRIBUTOR),
                    nobody = user(0, GZ_ROLE_ADMIN);
     struct gz_article own_draft = {.author_id = 4, .status = GZ_STATUS_DRAFT};
     struct gz_article own_live = {.author_id = 4, .status = GZ_STATUS_PUBLISHED};
@@ -203,53 +207,21 @@ static void test_cookies(void **state)
 
 /* ---- the store: users, sessions, tokens, throttling ---- */
 
-struct fx {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-auth-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char err[256];
-    if (gz_store_open(f->path, &f->s, err, sizeof err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    gz_store_close(f->s);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd))
-        return -1;
-    free(f);
-    return 0;
-}
-
 static int64_t add_user(struct gz_store *s, const char *name, enum gz_role role,
                         const char *password)
 {
     char h[GZ_PASSWORD_HASH_MAX] = "";
     if (password)
         assert_int_equal(gz_password_hash(password, h), GZ_OK);
-    struct gz_user u = {.name = (char *)name, .role = role, .pass_hash = h,
-                        .created_at = NOW};
+    struct gz_user u = {
+        .name = (char *)name, .role = role, .pass_hash = h, .created_at = NOW};
     assert_int_equal(s->ops->user_save(s, &u), GZ_OK);
     return u.id;
 }
 
 static void test_store_users(void **state)
 {
-    struct gz_store *s = ((struct fx *)*state)->s;
+    struct gz_store *s = ((struct fixture *)*state)->s;
     int64_t admins;
     assert_int_equal(s->ops->user_count_admins(s, &admins), GZ_OK);
     assert_int_equal(admins, 0);
@@ -296,7 +268,7 @@ static void test_store_users(void **state)
 
 static void test_store_sessions(void **state)
 {
-    struct gz_store *s = ((struct fx *)*state)->s;
+    struct gz_store *s = ((struct fixture *)*state)->s;
     int64_t id = add_user(s, "ed", GZ_ROLE_EDITOR, "password123");
     char hex[GZ_SECRET_HEX], csrf[GZ_SECRET_HEX];
     uint8_t h[32], ch[32];
@@ -323,7 +295,7 @@ static void test_store_sessions(void **state)
 
 static void test_store_tokens(void **state)
 {
-    struct gz_store *s = ((struct fx *)*state)->s;
+    struct gz_store *s = ((struct fixture *)*state)->s;
     int64_t a = add_user(s, "a", GZ_ROLE_AUTHOR, "password123");
     int64_t b = add_user(s, "b", GZ_ROLE_AUTHOR, "password123");
     char hex[GZ_SECRET_HEX];
@@ -355,45 +327,45 @@ static void test_store_tokens(void **state)
 
 static void test_login_throttle(void **state)
 {
-    struct gz_store *s = ((struct fx *)*state)->s;
+    struct gz_store *s = ((struct fixture *)*state)->s;
     add_user(s, "wm", GZ_ROLE_AUTHOR, "password123");
     char hex[GZ_SECRET_HEX];
     struct gz_user u;
     int64_t retry;
     /* Five free failures, then the sixth locks for 2 s, the seventh 4 s. */
     for (int i = 0; i < 5; i++)
-        assert_int_equal(gz_auth_login(s, "wm", "wrong-pass", "10.0.0.1", NOW, 3600, hex, &u,
-                                       &retry),
-                         GZ_EINVAL);
-    assert_int_equal(gz_auth_login(s, "wm", "wrong-pass", "10.0.0.1", NOW, 3600, hex, &u,
-                                   &retry),
-                     GZ_EINVAL);
-    assert_int_equal(gz_auth_login(s, "wm", "password123", "10.0.0.2", NOW + 1, 3600, hex, &u,
-                                   &retry),
-                     GZ_EAGAIN); /* the account is locked, whatever the address */
+        assert_int_equal(
+            gz_auth_login(s, "wm", "wrong-pass", "10.0.0.1", NOW, 3600, hex, &u, &retry),
+            GZ_EINVAL);
+    assert_int_equal(
+        gz_auth_login(s, "wm", "wrong-pass", "10.0.0.1", NOW, 3600, hex, &u, &retry),
+        GZ_EINVAL);
+    assert_int_equal(
+        gz_auth_login(s, "wm", "password123", "10.0.0.2", NOW + 1, 3600, hex, &u, &retry),
+        GZ_EAGAIN); /* the account is locked, whatever the address */
     assert_int_equal(retry, 1);
-    assert_int_equal(gz_auth_login(s, "wm", "password123", "10.0.0.2", NOW + 2, 3600, hex, &u,
-                                   &retry),
-                     GZ_OK);
+    assert_int_equal(
+        gz_auth_login(s, "wm", "password123", "10.0.0.2", NOW + 2, 3600, hex, &u, &retry),
+        GZ_OK);
     assert_int_equal(strlen(hex), 64);
     gz_user_clear(&u);
     /* Success cleared the account: the next failure is free again. */
-    assert_int_equal(gz_auth_login(s, "wm", "nope-nope", "10.0.0.3", NOW + 3, 3600, hex, &u,
-                                   &retry),
-                     GZ_EINVAL);
+    assert_int_equal(
+        gz_auth_login(s, "wm", "nope-nope", "10.0.0.3", NOW + 3, 3600, hex, &u, &retry),
+        GZ_EINVAL);
     /* An unknown name fails like a wrong password, and is throttled too. */
     for (int i = 0; i < 6; i++)
-        assert_int_equal(gz_auth_login(s, "ghost", "x-password", "10.0.0.9", NOW + 10, 3600,
-                                       hex, &u, &retry),
+        assert_int_equal(gz_auth_login(s, "ghost", "x-password", "10.0.0.9", NOW + 10,
+                                       3600, hex, &u, &retry),
                          GZ_EINVAL);
-    assert_int_equal(gz_auth_login(s, "wm", "password123", "10.0.0.9", NOW + 10, 3600, hex, &u,
-                                   &retry),
+    assert_int_equal(gz_auth_login(s, "wm", "password123", "10.0.0.9", NOW + 10, 3600,
+                                   hex, &u, &retry),
                      GZ_EAGAIN); /* the address is locked, whatever the account */
     /* The wait doubles and is capped at 15 minutes. */
     int64_t failures, until;
     for (int i = 0; i < 30; i++)
-        gz_auth_login(s, "ghost", "x-password", "10.0.0.77", NOW + 100000 * (i + 1), 3600, hex,
-                      &u, &retry);
+        gz_auth_login(s, "ghost", "x-password", "10.0.0.77", NOW + 100000 * (i + 1), 3600,
+                      hex, &u, &retry);
     assert_int_equal(s->ops->throttle_get(s, "u:ghost", &failures, &until), GZ_OK);
     assert_true(until - (NOW + 3000000) <= 900);
 }

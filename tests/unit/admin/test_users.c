@@ -1,6 +1,8 @@
 /* Unit tests of the users and settings pages' building blocks: what a
  * user may be called (gz_user_fields_check), and the settings saved in the
- * admin applied over a configuration (gz_admin_settings_apply). */
+ * admin applied over a configuration (gz_admin_settings_apply), on a
+ * SQLite file or, with GZ_TEST_BACKEND=pg, a PostgreSQL schema (the store
+ * tests' fixture). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "store/store.h"
+#include "../store/fixture.h"
 
 static void test_user_fields(void **state)
 {
@@ -53,41 +56,6 @@ static void test_user_fields(void **state)
                          GZ_EINVAL);
 }
 
-struct fx {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-users-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char err[256];
-    if (gz_store_open(f->path, &f->s, err, sizeof err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    gz_store_close(f->s);
-    unlink(f->path);
-    char side[140];
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
 static const char *source_of(const struct gz_config *c, const char *name)
 {
     int i = gz_config_find(name);
@@ -97,7 +65,7 @@ static const char *source_of(const struct gz_config *c, const char *name)
 
 static void test_settings_apply(void **state)
 {
-    struct gz_store *s = ((struct fx *)*state)->s;
+    struct gz_store *s = ((struct fixture *)*state)->s;
     struct gz_config c;
     gz_config_defaults(&c);
     /* Nothing saved: nothing changes. */

@@ -1,5 +1,6 @@
-/* Unit tests of the store's feed and sitemap reads (src/store/sqlite_feeds.c)
- * against a real database file in a fresh temporary directory per test. */
+/* Unit tests of the store's feed and sitemap reads (src/store/sqlite_feeds.c,
+ * pg_feeds.c), on a fresh store per test (fixture.h: SQLite, or PostgreSQL
+ * with GZ_TEST_BACKEND=pg). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

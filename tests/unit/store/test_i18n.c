@@ -1,6 +1,7 @@
 /* Unit tests of the store's translation groups and the lists behind the
- * language, author and archive pages (src/store/sqlite_i18n.c), against a
- * real database file in a fresh temporary directory per test. */
+ * language, author and archive pages (src/store/sqlite_i18n.c,
+ * pg_i18n.c), on a fresh store per test (fixture.h: SQLite, or PostgreSQL
+ * with GZ_TEST_BACKEND=pg). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,48 +15,13 @@
 
 #include "core/core.h"
 #include "store/store.h"
+#include "fixture.h"
 
 /* 2025-03-01T00:00:00Z and the months after it. */
 #define MAR 1740787200
 #define APR 1743465600
 #define MAY 1746057600
 #define NOW 1800000000
-
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct gz_store *s;
-    int64_t author;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = gz_xcalloc(1, sizeof *f);
-    char err[256];
-    snprintf(f->dir, sizeof f->dir, "/tmp/gz-i18n-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/site.db", f->dir);
-    if (gz_store_open(f->path, &f->s, err, sizeof err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    char file[160];
-    gz_store_close(f->s);
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(file, sizeof file, "%s%s", f->path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
 
 /* Saves a published article (status as given) and returns its id. */
 static int64_t add(struct fixture *f, const char *slug, const char *lang, int64_t at,

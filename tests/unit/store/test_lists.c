@@ -1,7 +1,9 @@
 /* Unit tests of the list pages' cache (sqlite_lists.c): every way a list
  * can change must show on the next page read by a handle that has the
  * list cached — a save on the same handle, a write by another connection,
- * a scheduled time coming, the trash, a purge, a rolled-back transaction. */
+ * a scheduled time coming, the trash, a purge, a rolled-back transaction.
+ * PostgreSQL keeps no cache (its lists are plain indexed queries,
+ * pg_articles.c and pg_i18n.c); the same reads must give the same pages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,9 +195,10 @@ static void test_rollback_does_not_poison(void **state)
     assert_int_equal(home(f->s, NOW, 0, 10, ids, &total), 2);
 }
 
-/* Teasers are read in batches of ids (sqlite_articles.c): across batch
- * boundaries the order is the caller's, repeats repeat, and ids that are
- * not published are left out. */
+/* Teasers are read in batches of ids (sqlite_articles.c; one array of
+ * them on PostgreSQL, pg_articles.c): across batch boundaries the order
+ * is the caller's, repeats repeat, and ids that are not published are
+ * left out. */
 static void test_teasers_across_batches(void **state)
 {
     struct fixture *f = *state;

@@ -1,6 +1,7 @@
-/* Unit tests of the readership operations of the SQLite backend
- * (sqlite_readers.c): readers_merge, readers_count, readers_each, against a
- * real database file in a fresh temporary directory per test. */
+/* Unit tests of the readership operations of the store (sqlite_readers.c,
+ * pg_readers.c): readers_merge, readers_count, readers_each, against a
+ * fresh store per test (a SQLite file, or a PostgreSQL schema; fixture.h). */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,9 +174,10 @@ static void test_damaged_row(void **state)
     merge(f->s, 3, GZ_READERS_DAY, DAY, 0, 20);
     merge(f->s, 3, GZ_READERS_DAY, DAY - 1, 100, 110);
     char sql[160];
+    /* A blob literal: X'..' on SQLite, a bytea escape on PostgreSQL. */
     snprintf(sql, sizeof sql,
-             "UPDATE readers SET hll = x'deadbeef' WHERE article_id = 3 AND period = %d",
-             DAY);
+             "UPDATE readers SET hll = %s WHERE article_id = 3 AND period = %d",
+             fixture_pg() ? "'\\xdeadbeef'::bytea" : "x'deadbeef'", DAY);
     sql_exec(f->path, sql);
     gz_log_set_level(GZ_LOG_ERROR); /* the warnings are expected */
     assert_near(count(f->s, 3, GZ_READERS_DAY, DAY - 1, DAY), 10);
@@ -226,6 +228,90 @@ static void test_each_by_article(void **state)
     assert_int_equal(s.n, 0);
     assert_int_equal(f->s->ops->readers_each(f->s, GZ_READERS_DAY, 0, DAY, NULL, &s),
                      GZ_EINVAL);
+}
+
+/* An article's rows split over several batches of the read (PostgreSQL
+ * fetches them 256 at a time) still make one call with their union. */
+static void test_each_across_batches(void **state)
+{
+    struct fixture *f = *state;
+    enum { PERIODS = 300 };
+    struct gz_readers_delta d[PERIODS + 1];
+    for (size_t i = 0; i < PERIODS; i++) /* reader i on hour i; 0..9 again on the last */
+        d[i] = delta(1, GZ_READERS_HOUR, HOUR + (int64_t)i, i, i + 1);
+    d[PERIODS] = delta(3, GZ_READERS_HOUR, HOUR, 0, 7);
+    assert_int_equal(f->s->ops->readers_merge(f->s, d, PERIODS + 1, NULL, 0, 0, 0),
+                     GZ_OK);
+    for (size_t i = 0; i <= PERIODS; i++)
+        delta_free(&d[i]);
+    merge(f->s, 1, GZ_READERS_HOUR, HOUR + PERIODS - 1, 0, 10);
+    struct seen s = {0};
+    assert_int_equal(f->s->ops->readers_each(f->s, GZ_READERS_HOUR, HOUR, HOUR + PERIODS,
+                                             on_article, &s),
+                     GZ_OK);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.ids[0], 1);
+    assert_near(s.readers[0], PERIODS);
+    assert_int_equal(s.ids[1], 3);
+    assert_near(s.readers[1], 7);
+}
+
+/* ---- several servers ---- */
+
+/* One server's flushes: its own handle, ROUNDS merges of its own readers
+ * into the same rows as the other's. No cmocka assertion off the main
+ * thread: failures are counted. */
+#define ROUNDS 30
+#define READERS_PER_ROUND 20
+
+struct server {
+    const char *path;
+    uint64_t first; /* its readers: first, first + 1, ... */
+    int failures;
+};
+
+static void *flush_rounds(void *arg)
+{
+    struct server *sv = arg;
+    struct gz_store *s = NULL;
+    char err[256];
+    if (gz_store_open(sv->path, &s, err, sizeof err) != GZ_OK) {
+        sv->failures++;
+        return NULL;
+    }
+    for (uint64_t i = 0; i < ROUNDS; i++) {
+        uint64_t from = sv->first + i * READERS_PER_ROUND;
+        struct gz_readers_delta d[2] = {
+            delta(8, GZ_READERS_DAY, DAY, from, from + READERS_PER_ROUND),
+            delta(0, GZ_READERS_ALL, 0, from, from + READERS_PER_ROUND),
+        };
+        struct gz_referrer_delta r = {8, DAY, "example.org", 1};
+        if (s->ops->readers_merge(s, d, 2, &r, 1, 0, 0) != GZ_OK)
+            sv->failures++;
+        delta_free(&d[0]);
+        delta_free(&d[1]);
+    }
+    gz_store_close(s);
+    return NULL;
+}
+
+/* Two servers flushing into the same rows at once, starting before the
+ * rows exist: every reader and every referrer count of both is kept. */
+static void test_concurrent_merges_lose_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct server sv[2] = {{f->path, 0, 0}, {f->path, 1000000, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, flush_rounds, &sv[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_int_equal(sv[0].failures + sv[1].failures, 0);
+    uint64_t want = 2 * ROUNDS * READERS_PER_ROUND;
+    assert_near(count(f->s, 8, GZ_READERS_DAY, DAY, DAY), want);
+    assert_near(count(f->s, 0, GZ_READERS_ALL, 0, 0), want);
+    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM readers"), 2);
+    assert_int_equal(sql_i64(f->path, "SELECT count FROM referrers_daily"), 2 * ROUNDS);
 }
 
 /* ---- referrers and pruning ---- */
@@ -287,6 +373,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_refuses_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_each_by_article, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_each_across_batches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_merges_lose_nothing, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_referrers_add_up, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
     };

@@ -1,5 +1,5 @@
-/* Unit tests of search, tag aliases and tag descriptions in the SQLite
- * backend (sqlite_search.c), against a real database file, and of the
+/* Unit tests of search, tag aliases and tag descriptions in both backends
+ * (sqlite_search.c, pg_search.c), against a real database, and of the
  * FTS5 expression built from a query. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +49,23 @@ static struct gz_search_hits find(struct gz_store *s, const char *q)
     struct gz_search_hits h;
     assert_int_equal(s->ops->search(s, q, NULL, NOW, 0, 10, &h), GZ_OK);
     return h;
+}
+
+/* The rows of the search index. SQLite's can only be read through the
+ * store's handle, which has the tokenizer. */
+static int64_t index_rows(struct fixture *f)
+{
+    if (fixture_pg())
+        return sql_i64(f->path, "SELECT count(*) FROM article_search");
+    sqlite3 *db = ((struct sqlite_store *)f->s)->db;
+    sqlite3_stmt *st;
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM article_search", -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
 }
 
 static void search_ranks_and_marks(void **state)
@@ -116,14 +133,8 @@ static void search_visibility(void **state)
     assert_int_equal(s->ops->article_trash(s, later, NOW), GZ_OK);
     assert_int_equal(s->ops->article_purge(s, 0), GZ_OK);
     assert_int_equal(s->ops->article_purge(s, trashed), GZ_OK);
-    sqlite3 *db = ((struct sqlite_store *)s)->db;
-    sqlite3_stmt *st;
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM article_search", -1, &st, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int64(st, 0), 2); /* live and the draft */
-    sqlite3_finalize(st);
+    /* live and the draft */
+    assert_int_equal(index_rows(f), 2);
 }
 
 static void search_reindexes_on_save(void **state)
@@ -175,14 +186,134 @@ static void search_bulk_load(void **state)
     h = find(s, "beluga");
     assert_int_equal(h.total, 0);
     gz_search_hits_clear(&h);
-    sqlite3 *db = ((struct sqlite_store *)s)->db;
-    sqlite3_stmt *st;
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM search_pending", -1, &st, NULL),
-        SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int64(st, 0), 0);
-    sqlite3_finalize(st);
+    assert_int_equal(index_rows(f), 5);
+    if (!fixture_pg()) {
+        /* SQLite queues the saves of a transaction: the queue is empty */
+        sqlite3 *db = ((struct sqlite_store *)s)->db;
+        sqlite3_stmt *st;
+        assert_int_equal(
+            sqlite3_prepare_v2(db, "SELECT count(*) FROM search_pending", -1, &st, NULL),
+            SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int64(st, 0), 0);
+        sqlite3_finalize(st);
+    }
+}
+
+/* What both backends must answer alike: phrases, prefixes, excerpts cut
+ * from long bodies, normalized spellings, the language filter. */
+static void search_phrases_and_snippets(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    char body[4096] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(body, i == 20 ? "The new york harbour froze. " : "Filler words here. ");
+    int64_t york = add(s, "Cities", body, NULL, GZ_STATUS_PUBLISHED, NOW - 10);
+    int64_t shire =
+        add(s, "Yorkshire pudding", "Not new: old.", NULL, GZ_STATUS_PUBLISHED, NOW - 20);
+    struct gz_search_hits h = find(s, "\"new york\"");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, york);
+    /* the excerpt starts at the sentence */
+    assert_string_equal(
+        h.items[0].snippet,
+        "\xE2\x80\xA6The \x01new york\x02 harbour froze. Filler words here. "
+        "Filler words here. Filler words here. Filler words here. Filler "
+        "words here. Filler words here. Filler\xE2\x80\xA6");
+    gz_search_hits_clear(&h);
+    /* a phrase is not two words anywhere; the words alone are */
+    h = find(s, "\"york new\"");
+    assert_int_equal(h.total, 0);
+    gz_search_hits_clear(&h);
+    h = find(s, "york new");
+    assert_int_equal(h.total, 1);
+    gz_search_hits_clear(&h);
+    /* a prefix, alone and as the end of a phrase */
+    h = find(s, "york*");
+    assert_int_equal(h.total, 2);
+    gz_search_hits_clear(&h);
+    h = find(s, "\"new yor\"*");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, york);
+    gz_search_hits_clear(&h);
+    h = find(s, "pudding");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, shire);
+    assert_string_equal(h.items[0].title_marked, "Yorkshire \x01pudding\x02");
+    gz_search_hits_clear(&h);
+    /* no phrase across two fields: the title ends, the body begins */
+    h = find(s, "\"pudding not\"");
+    assert_int_equal(h.total, 0);
+    gz_search_hits_clear(&h);
+    /* spellings: case, marks, Persian letters and digits, ZWNJ */
+    int64_t fa =
+        add(s, "کتاب‌ها", "سال ۱۴۰۳، كتاب", NULL, GZ_STATUS_PUBLISHED, NOW - 30);
+    h = find(s, "کتاب");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, fa);
+    assert_string_equal(h.items[0].title_marked, "\x01کتاب\x02‌ها");
+    assert_string_equal(h.items[0].snippet, "سال ۱۴۰۳، \x01كتاب\x02");
+    gz_search_hits_clear(&h);
+    h = find(s, "1403");
+    assert_int_equal(h.total, 1);
+    gz_search_hits_clear(&h);
+    /* the language filter */
+    assert_int_equal(s->ops->search(s, "york", "en", NOW, 0, 10, &h), GZ_OK);
+    assert_int_equal(h.total, 1);
+    gz_search_hits_clear(&h);
+    assert_int_equal(s->ops->search(s, "york", "fa", NOW, 0, 10, &h), GZ_OK);
+    assert_int_equal(h.total, 0);
+    gz_search_hits_clear(&h);
+}
+
+/* A body far longer than PostgreSQL keeps positions for: its last words
+ * are still found, marked and cut around. */
+static void search_long_body(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    size_t cap = 20000 * 6 + 64;
+    char *body = gz_xmalloc(cap);
+    body[0] = '\0';
+    size_t len = 0;
+    for (int i = 0; i < 20000; i++) {
+        memcpy(body + len, "word ", 5);
+        len += 5;
+    }
+    memcpy(body + len, "needle", 7);
+    int64_t id = add(s, "Haystack", body, NULL, GZ_STATUS_PUBLISHED, NOW - 5);
+    free(body);
+    struct gz_search_hits h = find(s, "needle");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, id);
+    assert_string_equal(
+        h.items[0].snippet,
+        "\xE2\x80\xA6word word word word word word word word word word "
+        "word word word word word word word word word word word word word "
+        "\x01needle\x02");
+    gz_search_hits_clear(&h);
+    h = find(s, "word");
+    assert_int_equal(h.total, 1);
+    gz_search_hits_clear(&h);
+}
+
+/* PostgreSQL indexes, when it opens, the articles its index lacks (a
+ * load, an index emptied by hand). */
+static void search_index_missing(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = add(f->s, "Walrus", "Tusks.", NULL, GZ_STATUS_PUBLISHED, NOW - 5);
+    if (!fixture_pg())
+        return; /* SQLite's migration indexes; its index has no holes */
+    sql_exec(f->path, "DELETE FROM article_search");
+    gz_store_close(f->s);
+    f->s = open_store(f->path);
+    assert_int_equal(index_rows(f), 1);
+    struct gz_search_hits h = find(f->s, "walrus");
+    assert_int_equal(h.total, 1);
+    assert_int_equal(h.items[0].id, id);
+    gz_search_hits_clear(&h);
 }
 
 static void aliases_and_descriptions(void **state)
@@ -330,6 +461,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(search_visibility, setup, teardown),
         cmocka_unit_test_setup_teardown(search_reindexes_on_save, setup, teardown),
         cmocka_unit_test_setup_teardown(search_bulk_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_phrases_and_snippets, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_long_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(search_index_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(aliases_and_descriptions, setup, teardown),
         cmocka_unit_test(match_expression),
     };

@@ -1,8 +1,8 @@
-/* Unit tests of the dashboard's reads in the SQLite backend
- * (sqlite_stats.c): stats_days, stats_top, stats_referrers and their clear
- * functions, against a real database file in a fresh temporary directory
- * per test. Views are seeded with the store's own views_add, sketches and
- * referrers with readers_merge, as the flusher writes them. */
+/* Unit tests of the dashboard's reads in the store (sqlite_stats.c,
+ * pg_stats.c): stats_days, stats_top, stats_referrers and their clear
+ * functions, against a fresh store per test (a SQLite file, or a
+ * PostgreSQL schema; fixture.h). Views are seeded with the store's own views_add,
+ * sketches and referrers with readers_merge, as the flusher writes them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,10 +175,10 @@ static void test_damaged_sketch_is_skipped(void **state)
     views(s, 1, HOUR, 3);
     readers(s, 1, GZ_READERS_DAY, DAY + 1, 0, 20);
     char sql[200];
-    snprintf(
-        sql, sizeof sql,
-        "INSERT INTO readers (article_id, kind, period, hll) VALUES (1, 2, %d, x'ff00')",
-        DAY);
+    /* A blob literal: X'..' on SQLite, a bytea escape on PostgreSQL. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO readers (article_id, kind, period, hll) VALUES (1, 2, %d, %s)",
+             DAY, fixture_pg() ? "'\\xff00'::bytea" : "x'ff00'");
     sql_exec(f->path, sql);
     struct gz_stat_days d;
     assert_int_equal(s->ops->stats_days(s, 1, DAY, DAY + 1, &d), GZ_OK);

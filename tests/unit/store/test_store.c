@@ -1,5 +1,6 @@
-/* Unit tests of the store's SQLite backend, against a real database file in
- * a fresh temporary directory per test. */
+/* Unit tests of the store (both backends, fixture.h): a fresh database per
+ * test: a SQLite file in a temporary directory, or a PostgreSQL schema. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,15 +71,40 @@ static int64_t change_seq_of(const char *path, int64_t id)
 
 /* ---- migrations and opening ---- */
 
+/* The schema version as an outsider reads it: SQLite's user_version, or
+ * the row of gazette_schema on PostgreSQL. */
+static int64_t schema_version(const char *path)
+{
+    return sql_i64(path, fixture_pg() ? "SELECT version FROM gazette_schema"
+                                      : "PRAGMA user_version");
+}
+
+static void set_schema_version(const char *path, int version)
+{
+    char sql[64];
+    if (fixture_pg())
+        snprintf(sql, sizeof sql, "UPDATE gazette_schema SET version = %d", version);
+    else
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version);
+    sql_exec(path, sql);
+}
+
+#define FIRST_TABLES                                                                     \
+    "('authors', 'articles', 'tags', 'article_tags', 'views_daily', 'views_hourly', "    \
+    "'settings', 'change_seq')"
+
 static void test_migrations_applied(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(sql_i64(f->path, "PRAGMA user_version"), (int)gz_store_migration_count);
-    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM sqlite_master WHERE type = "
-                                      "'table' AND name IN ('authors', 'articles', "
-                                      "'tags', 'article_tags', 'views_daily', "
-                                      "'views_hourly', 'settings', 'change_seq')"),
-                     8);
+    assert_int_equal(schema_version(f->path), (int)gz_store_migration_count);
+    const char *tables = fixture_pg() ? "SELECT count(*) FROM information_schema.tables "
+                                        "WHERE table_schema = current_schema() AND "
+                                        "table_name IN " FIRST_TABLES
+                                      : "SELECT count(*) FROM sqlite_master WHERE type = "
+                                        "'table' AND name IN " FIRST_TABLES;
+    assert_int_equal(sql_i64(f->path, tables), 8);
+    if (fixture_pg())
+        return; /* the rest is about the SQLite file's journal mode */
     /* WAL is a property of the file, so an outsider sees it too. */
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -114,7 +140,7 @@ static void test_reopen_idempotent(void **state)
     f->s = open_store(f->path);
     gz_store_close(f->s);
     f->s = open_store(f->path);
-    assert_int_equal(sql_i64(f->path, "PRAGMA user_version"), (int)gz_store_migration_count);
+    assert_int_equal(schema_version(f->path), (int)gz_store_migration_count);
     struct gz_article a;
     assert_int_equal(f->s->ops->article_get(f->s, id, &a), GZ_OK);
     assert_string_equal(a.slug, "kept");
@@ -127,7 +153,7 @@ static void test_newer_schema_refused(void **state)
     struct fixture *f = *state;
     gz_store_close(f->s);
     f->s = NULL;
-    sql_exec(f->path, "PRAGMA user_version = 99");
+    set_schema_version(f->path, 99);
     char err[256] = "";
     char want[160];
     struct gz_store *s = (struct gz_store *)1;
@@ -139,21 +165,22 @@ static void test_newer_schema_refused(void **state)
              (int)gz_store_migration_count);
     assert_string_equal(err, want);
     /* Refusing must not have touched the schema. */
-    assert_int_equal(sql_i64(f->path, "PRAGMA user_version"), 99);
+    assert_int_equal(schema_version(f->path), 99);
 }
 
-static void test_postgres_not_built(void **state)
+/* A PostgreSQL URL that reaches no server is an error that says so, not
+ * a SQLite file of that name. */
+static void test_postgres_unreachable(void **state)
 {
     (void)state;
-    char err[128] = "";
+    char err[256] = "";
     struct gz_store *s = NULL;
-    assert_int_equal(gz_store_open("postgres://localhost/db", &s, err, sizeof err),
-                     GZ_EINVAL);
+    assert_int_equal(
+        gz_store_open("postgres://127.0.0.1:1/db?connect_timeout=2", &s, err, sizeof err),
+        GZ_EIO);
     assert_null(s);
-    assert_string_equal(err, "PostgreSQL backend not built yet");
-    err[0] = '\0';
-    assert_int_equal(gz_store_open("postgresql://x", &s, err, sizeof err), GZ_EINVAL);
-    assert_string_equal(err, "PostgreSQL backend not built yet");
+    assert_non_null(strstr(err, "connecting to PostgreSQL"));
+    assert_int_equal(access("postgres:", F_OK), -1);
     assert_int_equal(gz_store_open("", &s, err, sizeof err), GZ_EINVAL);
 }
 
@@ -391,6 +418,125 @@ static void test_tag_slug_clash(void **state)
     assert_string_equal(b.tags[0], "Other");
     gz_article_clear(&b);
     assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM article_tags"), 1);
+    gz_article_clear(&a);
+}
+
+/* Another writer's transaction, held open until commit_later() commits
+ * it: SQL run on a connection of its own, as another server (PostgreSQL)
+ * or process (SQLite, where it holds the write lock) would. */
+struct held_tx {
+    PGconn *pg;
+    sqlite3 *db;
+    int committed; /* 1 once COMMIT succeeded */
+};
+
+static void held_begin(struct held_tx *h, const char *path, const char *sql)
+{
+    memset(h, 0, sizeof *h);
+    if (fixture_pg()) {
+        h->pg = PQconnectdb(path);
+        assert_int_equal(PQstatus(h->pg), CONNECTION_OK);
+        const char *steps[] = {"BEGIN", sql};
+        for (size_t i = 0; i < GZ_COUNTOF(steps); i++) {
+            PGresult *r = PQexec(h->pg, steps[i]);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                fail_msg("%s: %s", steps[i], PQresultErrorMessage(r));
+            PQclear(r);
+        }
+        return;
+    }
+    assert_int_equal(sqlite3_open(path, &h->db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h->db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* A thread: commits the held transaction after 300 ms and closes it. */
+static void *commit_later(void *arg)
+{
+    struct held_tx *h = arg;
+    usleep(300 * 1000);
+    if (h->pg) {
+        PGresult *r = PQexec(h->pg, "COMMIT");
+        h->committed = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        PQfinish(h->pg);
+    } else {
+        h->committed = sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_close(h->db);
+    }
+    return NULL;
+}
+
+/* Saves a while another writer holds sql uncommitted, then commits it. */
+static int save_during(struct fixture *f, const char *sql, struct gz_article *a)
+{
+    struct held_tx h;
+    pthread_t th;
+    held_begin(&h, f->path, sql);
+    assert_int_equal(pthread_create(&th, NULL, commit_later, &h), 0);
+    int rc = f->s->ops->article_save(f->s, a);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_true(h.committed);
+    return rc;
+}
+
+/* A slug (of an article or a tag) that another writer takes while a save
+ * is under way is not an error: the save takes the next free one. On
+ * PostgreSQL the save sees the slug free, then meets the other row on the
+ * unique index when that commits; SQLite waits for the write lock. */
+static void test_slug_race(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_article a, b;
+    article_init(&a, "race", "Race");
+    assert_int_equal(save_during(f,
+                                 "INSERT INTO articles (slug, title, change_seq) "
+                                 "VALUES ('race', 'theirs', 0)",
+                                 &a),
+                     GZ_OK);
+    assert_string_equal(a.slug, "race-2");
+
+    /* An update, whose failed statement would abort the transaction. */
+    free(a.slug);
+    a.slug = gz_xstrdup("taken");
+    assert_int_equal(save_during(f,
+                                 "INSERT INTO articles (slug, title, change_seq) "
+                                 "VALUES ('taken', 'theirs', 0)",
+                                 &a),
+                     GZ_OK);
+    assert_string_equal(a.slug, "taken-2");
+    assert_int_equal(f->s->ops->article_get(f->s, a.id, &b), GZ_OK);
+    assert_string_equal(b.slug, "taken-2");
+    gz_article_clear(&b);
+    gz_article_clear(&a);
+
+    /* The same tag created meanwhile: linked, not made twice. */
+    static const char *const one[] = {"Race"};
+    article_init(&a, "tagged", "Tagged");
+    set_tags(&a, one, 1);
+    assert_int_equal(
+        save_during(f, "INSERT INTO tags (name, slug) VALUES ('Race', 'race')", &a),
+        GZ_OK);
+    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM tags WHERE name = 'Race'"),
+                     1);
+    assert_int_equal(f->s->ops->article_get(f->s, a.id, &b), GZ_OK);
+    assert_int_equal(b.ntags, 1);
+    assert_string_equal(b.tag_slugs[0], "race");
+    gz_article_clear(&b);
+    gz_article_clear(&a);
+
+    /* Another tag took the slug meanwhile: the next one. */
+    static const char *const clash[] = {"Clash"};
+    article_init(&a, "clashing", "Clashing");
+    set_tags(&a, clash, 1);
+    assert_int_equal(
+        save_during(f, "INSERT INTO tags (name, slug) VALUES ('Other', 'clash')", &a),
+        GZ_OK);
+    assert_int_equal(f->s->ops->article_get(f->s, a.id, &b), GZ_OK);
+    assert_int_equal(b.ntags, 1);
+    assert_string_equal(b.tags[0], "Clash");
+    assert_string_equal(b.tag_slugs[0], "clash-2");
+    gz_article_clear(&b);
     gz_article_clear(&a);
 }
 
@@ -852,7 +998,7 @@ int main(void)
         cmocka_unit_test(test_migration_numbering),
         cmocka_unit_test_setup_teardown(test_reopen_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-        cmocka_unit_test(test_postgres_not_built),
+        cmocka_unit_test(test_postgres_unreachable),
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defaults_and_no_author, setup, teardown),
@@ -861,6 +1007,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slug_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slug_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_slug_clash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slug_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_keeps_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_since, setup, teardown),

@@ -353,6 +353,25 @@ static void test_long_gap_clears_windows(void **state)
     gz_views_free(v);
 }
 
+/* One hour's bucket, as the several-servers sync reads it. */
+static void test_hour_count(void **state)
+{
+    (void)state;
+    struct gz_views *v = gz_views_new(H0);
+    gz_views_add(v, 1, H0, 5);
+    gz_views_add(v, 1, H0 - 1, 2);
+    gz_views_add(v, 2, H0, 1);
+    assert_int_equal(gz_views_hour_count(v, 1, H0), 5);
+    assert_int_equal(gz_views_hour_count(v, 1, H0 - 1), 2);
+    assert_int_equal(gz_views_hour_count(v, 2, H0 - 1), 0);
+    assert_int_equal(gz_views_hour_count(v, 3, H0), 0);
+    /* An hour that left the ring shares its slot with a newer one. */
+    assert_int_equal(gz_views_hour_count(v, 1, H0 - GZ_VIEWS_RING_HOURS), 0);
+    gz_views_add(v, 1, H0, 4);
+    assert_int_equal(gz_views_hour_count(v, 1, H0), 9);
+    gz_views_free(v);
+}
+
 static void test_forget(void **state)
 {
     struct gz_views *v = gz_views_new(H0);
@@ -453,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_top_random_against_brute_force),
         cmocka_unit_test(test_long_gap_clears_windows),
         cmocka_unit_test(test_forget),
+        cmocka_unit_test(test_hour_count),
         cmocka_unit_test(test_many_articles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
