@@ -199,8 +199,6 @@ static int connect_now(struct pg_store *s, char *err, size_t errlen)
     return configure(s->conn, err, errlen);
 }
 
-/* Outside a transaction, a broken connection is made again (with
- * back-off); 0 when the connection is usable. */
 /* Between statements nothing should arrive on an idle connection but a
  * notification or the server's goodbye (a restart, a failover, an
  * administrator's pg_terminate_backend): a poll that costs one system call
@@ -217,6 +215,8 @@ static void check_idle(struct pg_store *s)
     }
 }
 
+/* Outside a transaction, a broken connection is made again (with
+ * back-off); 0 when the connection is usable. */
 static int ensure_connected(struct pg_store *s)
 {
     if (s->conn && PQstatus(s->conn) == CONNECTION_OK && s->depth == 0 && !s->listening)
@@ -423,7 +423,20 @@ int gz_pg_tx_commit(struct pg_store *s)
         gz_error("store: commit without an open transaction");
         return GZ_EINVAL;
     }
-    int rc = gz_pg_run(s, s->depth == 1 ? SQL_COMMIT : SQL_RELEASE, NULL, "commit");
+    char state[6];
+    PGresult *r = gz_pg_exec(s, s->depth == 1 ? SQL_COMMIT : SQL_RELEASE, NULL, "commit",
+                             state);
+    int rc = r ? GZ_OK : gz_pg_error(state);
+    /* COMMIT of a transaction a failed statement aborted succeeds, as a
+     * ROLLBACK: nothing was written, and the caller must know. */
+    if (r && s->depth == 1 && strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
+        gz_error("store: commit: the transaction had failed; nothing was written");
+        rc = GZ_EIO;
+        s->depth = 0;
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
     if (rc != GZ_OK) {
         gz_pg_tx_rollback(s);
         return rc;

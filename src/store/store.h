@@ -418,6 +418,11 @@ struct gz_store;
 
 struct gz_store_ops {
     void (*close)(struct gz_store *s);
+    /* A caller's transaction; begin inside one opens a savepoint. An
+     * operation that fails inside it: SQLite undoes that operation alone;
+     * PostgreSQL fails the whole transaction, and commit then returns
+     * GZ_EIO with nothing written. Operations that save several rows take
+     * their own savepoint, so their failure is theirs alone on both. */
     int (*begin)(struct gz_store *s);
     int (*commit)(struct gz_store *s);
     int (*rollback)(struct gz_store *s);
@@ -754,7 +759,8 @@ struct gz_store {
 int gz_store_url_is_pg(const char *url);
 
 /* Opens the store named by `url`: a file path for SQLite ("site.db"), or
- * a PostgreSQL URL or connection string (gz_store_url_is_pg). Applies pending migrations.
+ * a PostgreSQL URL or connection string (gz_store_url_is_pg). Applies
+ * pending migrations.
  * On failure returns an error code and writes a message into err. */
 int gz_store_open(const char *url, struct gz_store **out, char *err, size_t errlen);
 

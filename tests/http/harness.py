@@ -733,12 +733,17 @@ def psql(conninfo, sql):
     return p.stdout.decode("utf-8", "replace")
 
 
-def pg_restart():
-    """Stops and starts the test run's PostgreSQL server (same port)."""
+def pg_server(command):
+    """restart, pause (stop, keeping its data) or resume the test run's
+    PostgreSQL server (tests/pg/server.sh), on the same port."""
     d = os.environ.get("GZ_TEST_PG_DIR")
     check(d, "GZ_TEST_PG_DIR is not set: tests/run.sh starts the test PostgreSQL server")
-    subprocess.run([os.path.join(HERE, "..", "pg", "server.sh"), "restart", d],
+    subprocess.run([os.path.join(HERE, "..", "pg", "server.sh"), command, d],
                    check=True, timeout=120)
+
+
+def pg_restart():
+    pg_server("restart")
 
 
 def reset_tracking():

@@ -18,7 +18,7 @@ import time
 import harness
 import test_json_export
 from harness import (BROWSER_UA, PgSite, block, block_raw, check, check_eq, pg_restart,
-                     wait_for)
+                     pg_server, wait_for)
 from test_admin_users import settings_form
 
 
@@ -203,20 +203,72 @@ def test_database_restart_loses_no_view():
         wait_for(lambda: s.get("/readyz").status == 200, 10, what="ready again")
 
 
-def test_readyz_reports_the_outage():
-    site = PgSite("scale-readyz")
+def metric(srv, name):
+    m = re.search(r"^%s (\d+)$" % re.escape(name), srv.get("/metrics").text, re.M)
+    check(m, "%s in /metrics" % name)
+    return int(m.group(1))
+
+
+def test_connections_killed_come_back():
+    site = PgSite("scale-killed")
     art = site.new("Cached", "body", publish=True)
-    # A database the server cannot reach after start: a proxy port we close.
     a = site.serve(flush_ms=100)
-    check_eq(a.get("/readyz").status, 200, "ready")
     check_eq(a.get(art.path).status, 200, "cached")
     harness.psql(site.base, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                  "WHERE pid <> pg_backend_pid() AND datname = current_database()")
-    # Connections come back by themselves (back-off), and the page never failed.
+    # Every connection comes back by itself; the page never failed.
     check_eq(a.get(art.path).status, 200, "cached page while reconnecting")
     wait_for(lambda: a.get("/readyz").status == 200, 10, what="ready after reconnecting")
     a.view(art.path, 3)
     site.wait_views({art.id: 3})
+
+
+def test_outage_serves_cached_pages_and_keeps_views():
+    site = PgSite("scale-outage")
+    art = site.new("Cached", "body", publish=True)
+    other = site.new("Never rendered", "body", publish=True)
+    a = site.serve(flush_ms=100)
+    check_eq(a.get("/readyz").status, 200, "ready")
+    a.view(art.path, 2)
+    site.wait_views({art.id: 2})
+    try:
+        pg_server("pause")
+        a.view(art.path, 5)  # served from the cache, counted in memory
+        wait_for(lambda: a.get("/readyz").status == 503, 5, what="/readyz 503")
+        r = a.get("/readyz")
+        check("the store does not answer" in r.text and "views waiting in memory" in r.text,
+              "/readyz says why: %r" % r.text)
+        wait_for(lambda: metric(a, "gazette_views_pending") == 5, 5, what="5 views pending")
+        check(metric(a, "gazette_store_away_seconds") >= 0, "away seconds")
+        r = a.get(other.path)
+        check_eq(r.status, 503, "a page never rendered, while the database is away")
+        check(r.header("retry-after"), "Retry-After on 503")
+        check_eq(a.get(art.path).status, 200, "the cached page, still")
+    finally:
+        pg_server("resume")
+    site.wait_views({art.id: 7}, timeout=20)  # 2 before, 5 during
+    wait_for(lambda: a.get("/readyz").status == 200, 10, what="ready again")
+    check_eq(metric(a, "gazette_views_pending"), 0, "nothing pending")
+    check_eq(metric(a, "gazette_views_dropped_total"), 0, "nothing dropped")
+    check_eq(a.get(other.path).status, 200, "rendered once the database is back")
+
+
+def test_outage_past_the_limit_drops_views_and_says_so():
+    site = PgSite("scale-limit")
+    art = site.new("Cached", "body", publish=True)
+    a = site.serve(flush_ms=100, settings=("store.outage_seconds=1",))
+    check_eq(a.get(art.path).status, 200, "cached")
+    try:
+        pg_server("pause")
+        a.view(art.path, 4)
+        wait_for(lambda: metric(a, "gazette_views_dropped_total") == 4, 10,
+                 what="4 views dropped after store.outage_seconds")
+    finally:
+        pg_server("resume")
+    wait_for(lambda: a.get("/readyz").status == 200, 10, what="ready again")
+    a.view(art.path, 1)
+    site.wait_views({art.id: 1})
+    check("dropping 4 views" in a.stderr(), "the drop is logged")
 
 
 def test_move_a_sqlite_site_to_postgresql():

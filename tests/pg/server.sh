@@ -6,12 +6,15 @@
 #   tests/pg/server.sh start DIR   starts it; prints the connection string
 #   tests/pg/server.sh stop DIR    stops it and deletes DIR
 #   tests/pg/server.sh restart DIR stops and starts it on the same port
+#   tests/pg/server.sh pause DIR   stops it, keeping DIR (an outage)
+#   tests/pg/server.sh resume DIR  starts it again on the same port
 #
 # Fails, saying why, when it cannot start: the tests that need it must not
 # be skipped.
 set -euo pipefail
-cmd=${1:?usage: server.sh start|stop|restart DIR}
-dir=${2:?usage: server.sh start|stop|restart DIR}
+usage="usage: server.sh start|stop|restart|pause|resume DIR"
+cmd=${1:?$usage}
+dir=${2:?$usage}
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
@@ -75,8 +78,14 @@ restart)
     as_user "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     start "$(cat "$dir/port")"
     ;;
+pause)
+    as_user "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+resume)
+    start "$(cat "$dir/port")"
+    ;;
 *)
-    echo "usage: server.sh start|stop|restart DIR" >&2
+    echo "$usage" >&2
     exit 2
     ;;
 esac

@@ -50,7 +50,9 @@ static inline void fixture_pg_admin(const char *sql)
     PGconn *c = PQconnectdb(fixture_pg_base());
     if (PQstatus(c) != CONNECTION_OK)
         fail_msg("connecting to the test server: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
+    PGresult *r = PQexec(c, "SET client_min_messages = warning");
+    PQclear(r);
+    r = PQexec(c, sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
         fail_msg("%s: %s", sql, PQresultErrorMessage(r));
     PQclear(r);

@@ -160,6 +160,59 @@ static void test_views_recent(void **state)
     gz_store_close(b);
 }
 
+/* One flush may hold several rows of one article and day (an outage that
+ * crossed an hour) and even of one hour: they add up, on both backends. */
+static void test_views_add_same_rows(void **state)
+{
+    struct fixture *f = *state;
+    int64_t day = 20000, h = day * 24;
+    struct gz_view_delta d[] = {
+        {9, day, h, 2}, {9, day, h + 1, 3}, {9, day, h + 1, 4}, {10, day, h + 1, 1}};
+    assert_int_equal(f->s->ops->views_add(f->s, d, 4, 0), GZ_OK);
+    assert_int_equal(f->s->ops->views_add(f->s, d, 1, 0), GZ_OK);
+    assert_int_equal(
+        sql_i64(f->path, "SELECT count FROM views_daily WHERE article_id = 9"), 11);
+    assert_int_equal(sql_i64(f->path,
+                             "SELECT count FROM views_hourly WHERE article_id = 9 "
+                             "AND hour = 480001"),
+                     7);
+    assert_int_equal(sql_i64(f->path,
+                             "SELECT count FROM views_hourly WHERE article_id = 9 "
+                             "AND hour = 480000"),
+                     4);
+    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM views_hourly"), 3);
+}
+
+/* A failed statement inside a caller's transaction: SQLite fails the
+ * statement alone; PostgreSQL fails the transaction, and its commit must
+ * say so rather than pass for a success (COMMIT of an aborted transaction
+ * is PostgreSQL's ROLLBACK). */
+static void test_failed_statement_in_transaction(void **state)
+{
+    struct fixture *f = *state;
+    struct gz_store *s = f->s;
+    uint8_t hash[32] = {1, 2, 3};
+    int64_t uid = 0;
+    assert_int_equal(s->ops->author_ensure(s, "ana", &uid), GZ_OK);
+    assert_int_equal(s->ops->begin(s), GZ_OK);
+    assert_int_equal(s->ops->setting_set(s, "k", "v"), GZ_OK);
+    assert_int_equal(s->ops->session_create(s, hash, uid, "csrf", 1, 2), GZ_OK);
+    assert_int_not_equal(s->ops->session_create(s, hash, uid, "csrf", 1, 2), GZ_OK);
+    if (fixture_pg()) {
+        assert_int_equal(s->ops->commit(s), GZ_EIO);
+        assert_int_equal(
+            sql_i64(f->path, "SELECT count(*) FROM settings WHERE key = 'k'"), 0);
+    } else {
+        assert_int_equal(s->ops->commit(s), GZ_OK);
+        assert_int_equal(
+            sql_i64(f->path, "SELECT count(*) FROM settings WHERE key = 'k'"), 1);
+    }
+    /* The handle is usable afterwards. */
+    assert_int_equal(s->ops->setting_set(s, "k2", "v"), GZ_OK);
+    assert_int_equal(sql_i64(f->path, "SELECT count(*) FROM settings WHERE key = 'k2'"),
+                     1);
+}
+
 /* A save on one handle wakes a handle waiting on another connection; a
  * setting wakes it as settings; nothing happening is a timeout. */
 static void test_wait_change(void **state)
@@ -211,6 +264,9 @@ int main(void)
         cmocka_unit_test(test_url_is_pg),
         cmocka_unit_test_setup_teardown(test_go_live_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_recent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_add_same_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_statement_in_transaction, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_wait_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
     };
