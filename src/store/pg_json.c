@@ -405,8 +405,15 @@ static int refused(struct pg_store *s, const struct kind *k, const char state[6]
     const char *msg = s->conn ? PQerrorMessage(s->conn) : "";
     if (!strncmp(msg, "ERROR:  ", 8))
         msg += 8;
+    /* The same words as SQLite's check at the end of a load, so the
+     * operator reads one message whatever the database. */
+    if (!strcmp(state, "23503")) {
+        snprintf(err, errlen, "a row of %s refers to a missing row (%.*s)", k->name,
+                 (int)strcspn(msg, "\n"), msg);
+        return GZ_EINVAL;
+    }
     snprintf(err, errlen, "%s: %.*s", k->name, (int)strcspn(msg, "\n"), msg);
-    if (!strcmp(state, "23503") || !strncmp(state, "22", 2))
+    if (!strncmp(state, "22", 2))
         return GZ_EINVAL;
     return !strncmp(state, "23", 2) ? GZ_EEXIST : GZ_EIO;
 }

@@ -707,12 +707,13 @@ class PgSite(Site):
         self.cli("init")
 
     def _query(self, sql):
-        out = psql(self.url, sql)
+        # Unit and record separators: values may hold newlines and bars.
+        out = psql(self.url, sql, "-F", "\x1f", "-R", "\x1e")
         rows = []
-        for line in out.splitlines():
-            if line:
+        for rec in out.rstrip("\n").split("\x1e"):
+            if rec:
                 rows.append(tuple(int(v) if re.fullmatch(r"-?\d+", v) else v
-                                  for v in line.split("|")))
+                                  for v in rec.split("\x1f")))
         return rows
 
     def cleanup(self):
@@ -723,10 +724,11 @@ class PgSite(Site):
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def psql(conninfo, sql):
-    """Runs SQL with psql (unaligned, no headers); returns its output."""
-    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                        "-d", conninfo, "-c", sql],
+def psql(conninfo, sql, *options):
+    """Runs SQL with psql (unaligned, no headers, more options); returns its
+    output."""
+    p = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"] +
+                       list(options) + ["-d", conninfo, "-c", sql],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     if p.returncode != 0:
         raise TestFailure("psql %r: %s" % (sql, p.stderr.decode("utf-8", "replace")))

@@ -140,7 +140,14 @@ def test_json_with_secrets_keeps_passwords():
 
 
 def test_json_import_refuses_and_writes_nothing():
-    site = Site("jsonbad")
+    check_import_refuses(Site)
+
+
+def check_import_refuses(new_site):
+    """A bad import is refused with its line and reason, and writes nothing,
+    into a site new_site(name) makes (SQLite here, PostgreSQL in
+    test_scale.py)."""
+    site = new_site("jsonbad")
     site.new("Existing", body="x", publish=True)
     src = Site("jsonbadsrc")
     src.new("Other", body="y", publish=True)
@@ -151,7 +158,7 @@ def test_json_import_refuses_and_writes_nothing():
     check("not empty" in err, "says why: %r" % err)
     check_eq(count(site, "articles"), 1, "the site is as it was")
 
-    empty = Site("jsonbadempty")
+    empty = new_site("jsonbadempty")
     bad = os.path.join(empty.dir, "bad.jsonl")
     lines = data.decode().splitlines()
     cases = [

@@ -296,3 +296,7 @@ def test_move_a_sqlite_site_to_postgresql():
     check("Hello world, again" in r.text, "search on PostgreSQL finds the moved article")
     srv.admin_login("boss", "boss password 1")  # the password hash moved too
     check_eq(sum(n for (n,) in dst._query("SELECT count FROM views_daily")), 6, "views kept")
+
+
+def test_bad_import_into_postgresql_writes_nothing():
+    test_json_export.check_import_refuses(PgSite)
