@@ -28,11 +28,9 @@
 
 /* A sketch column ('h', storeInt.h) is a bytea here. */
 struct kind {
-    const char *name;
+    const struct gz_store_kind *def; /* its name and columns (storeInt.h) */
     const char *declare_sql; /* a cursor gz_dump over the columns, in the order of cols */
     const char *insert_sql;  /* $1.. in the order of cols */
-    const struct gz_store_column *cols;
-    size_t ncols;
 };
 
 #define DECLARE(select) "DECLARE gz_dump NO SCROLL CURSOR FOR " select
@@ -40,7 +38,6 @@ struct kind {
 /* The articles' high-water mark: the highest id ever taken (SQLite's
  * sqlite_sequence row; here the identity's last value, once one was
  * taken). */
-static const struct gz_store_column sequence_cols[] = {{"name", 't'}, {"seq", 'i'}};
 static const char SQL_SEQUENCE_ALL[] =
     DECLARE("SELECT 'articles'::text, v FROM (SELECT pg_sequence_last_value("
             "pg_get_serial_sequence('articles', 'id')::regclass) AS v) AS s "
@@ -48,17 +45,12 @@ static const char SQL_SEQUENCE_ALL[] =
 static const char SQL_SEQUENCE_PUT[] =
     "INSERT INTO gz_load_sequences (name, seq) VALUES ($1, $2)";
 
-static const struct gz_store_column setting_cols[] = {{"key", 't'}, {"value", 't'}};
 static const char SQL_SETTING_ALL[] =
     DECLARE("SELECT key, value FROM settings ORDER BY key COLLATE \"C\"");
 static const char SQL_SETTING_PUT[] =
     "INSERT INTO settings (key, value) VALUES ($1, $2) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-static const struct gz_store_column user_cols[] = {
-    {"id", 'i'},   {"name", 't'},      {"display_name", 't'}, {"email", 't'},
-    {"role", 't'}, {"pass_hash", 't'}, {"disabled", 'i'},     {"created_at", 'i'},
-};
 static const char SQL_USER_ALL[] = DECLARE("SELECT id, name, display_name, email, role, "
                                            "pass_hash, disabled, created_at FROM authors "
                                            "ORDER BY id");
@@ -66,9 +58,6 @@ static const char SQL_USER_PUT[] =
     "INSERT INTO authors (id, name, display_name, email, role, pass_hash, disabled, "
     "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-static const struct gz_store_column tag_cols[] = {
-    {"id", 'i'}, {"name", 't'}, {"slug", 't'}, {"description", 't'}, {"parent_id", 'n'},
-};
 static const char SQL_TAG_ALL[] =
     DECLARE("SELECT id, name, slug, description, parent_id FROM tags ORDER BY id");
 /* The parent is set by load_finish (see the top of the file). */
@@ -78,19 +67,12 @@ static const char SQL_TAG_PUT[] =
     "INSERT INTO gz_load_parents (tag_id, parent_id) "
     "SELECT id, $5::bigint FROM t WHERE $5::bigint IS NOT NULL";
 
-static const struct gz_store_column alias_cols[] = {
-    {"id", 'i'}, {"tag_id", 'i'}, {"alias", 't'}, {"norm", 't'}, {"slug", 't'},
-};
 static const char SQL_ALIAS_ALL[] =
     DECLARE("SELECT id, tag_id, alias, norm, slug FROM tag_aliases ORDER BY id");
 static const char SQL_ALIAS_PUT[] =
     "INSERT INTO tag_aliases (id, tag_id, alias, norm, slug) "
     "VALUES ($1, $2, $3, $4, $5)";
 
-static const struct gz_store_column media_cols[] = {
-    {"id", 'i'},    {"sha256", 't'}, {"mime", 't'}, {"ext", 't'},     {"size", 'i'},
-    {"width", 'i'}, {"height", 'i'}, {"name", 't'}, {"user_id", 'i'}, {"created_at", 'i'},
-};
 static const char SQL_MEDIA_ALL[] =
     DECLARE("SELECT id, sha256, mime, ext, size, width, "
             "height, name, user_id, created_at FROM media "
@@ -99,12 +81,6 @@ static const char SQL_MEDIA_PUT[] =
     "INSERT INTO media (id, sha256, mime, ext, size, width, height, name, user_id, "
     "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
-static const struct gz_store_column article_cols[] = {
-    {"id", 'i'},         {"slug", 't'},        {"title", 't'},        {"summary", 't'},
-    {"body_src", 't'},   {"body_format", 'i'}, {"body_html", 't'},    {"teaser", 't'},
-    {"lang", 't'},       {"status", 'i'},      {"published_at", 'i'}, {"updated_at", 'i'},
-    {"created_at", 'i'}, {"deleted_at", 'i'},  {"author_id", 'n'},    {"image", 't'},
-};
 static const char SQL_ARTICLE_ALL[] =
     DECLARE("SELECT id, slug, title, summary, body_src, body_format, body_html, teaser, "
             "lang, status, published_at, updated_at, created_at, deleted_at, author_id, "
@@ -117,20 +93,12 @@ static const char SQL_ARTICLE_PUT[] =
     "image, change_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
     "$14, $15, $16, (SELECT seq FROM change_seq WHERE id = 1))";
 
-static const struct gz_store_column article_tag_cols[] = {
-    {"article_id", 'i'}, {"tag_id", 'i'}, {"position", 'i'}};
 static const char SQL_ARTICLE_TAG_ALL[] =
     DECLARE("SELECT article_id, tag_id, position FROM article_tags "
             "ORDER BY article_id, position, tag_id");
 static const char SQL_ARTICLE_TAG_PUT[] =
     "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)";
 
-static const struct gz_store_column revision_cols[] = {
-    {"id", 'i'},    {"article_id", 'i'}, {"user_id", 'i'},      {"created_at", 'i'},
-    {"title", 't'}, {"slug", 't'},       {"summary", 't'},      {"body_src", 't'},
-    {"lang", 't'},  {"status", 'i'},     {"published_at", 'i'}, {"tags", 't'},
-    {"image", 't'},
-};
 static const char SQL_REVISION_ALL[] =
     DECLARE("SELECT id, article_id, user_id, created_at, title, slug, summary, body_src, "
             "lang, status, published_at, tags, image FROM revisions ORDER BY id");
@@ -139,87 +107,70 @@ static const char SQL_REVISION_PUT[] =
     "body_src, lang, status, published_at, tags, image) VALUES ($1, $2, $3, $4, $5, $6, "
     "$7, $8, $9, $10, $11, $12, $13)";
 
-static const struct gz_store_column translation_cols[] = {{"article_id", 'i'},
-                                                          {"group_id", 'i'}};
 static const char SQL_TRANSLATION_ALL[] =
     DECLARE("SELECT article_id, group_id FROM article_translations ORDER BY article_id");
 static const char SQL_TRANSLATION_PUT[] =
     "INSERT INTO article_translations (article_id, group_id) VALUES ($1, $2)";
 
-static const struct gz_store_column redirect_cols[] = {
-    {"path", 't'}, {"target", 't'}, {"created_at", 'i'}};
 static const char SQL_REDIRECT_ALL[] =
     DECLARE("SELECT path, target, created_at FROM redirects ORDER BY path COLLATE \"C\"");
 static const char SQL_REDIRECT_PUT[] =
     "INSERT INTO redirects (path, target, created_at) VALUES ($1, $2, $3)";
 
-static const struct gz_store_column import_key_cols[] = {
-    {"source", 't'}, {"key", 't'}, {"kind", 't'}, {"local_id", 'i'}};
 static const char SQL_IMPORT_KEY_ALL[] =
     DECLARE("SELECT source, key, kind, local_id FROM import_keys "
             "ORDER BY source COLLATE \"C\", key COLLATE \"C\"");
 static const char SQL_IMPORT_KEY_PUT[] =
     "INSERT INTO import_keys (source, key, kind, local_id) VALUES ($1, $2, $3, $4)";
 
-static const struct gz_store_column view_day_cols[] = {
-    {"article_id", 'i'}, {"day", 'i'}, {"count", 'i'}};
 static const char SQL_VIEW_DAY_ALL[] =
     DECLARE("SELECT article_id, day, count FROM views_daily ORDER BY article_id, day");
 static const char SQL_VIEW_DAY_PUT[] =
     "INSERT INTO views_daily (article_id, day, count) VALUES ($1, $2, $3)";
 
-static const struct gz_store_column view_hour_cols[] = {
-    {"article_id", 'i'}, {"hour", 'i'}, {"count", 'i'}};
 static const char SQL_VIEW_HOUR_ALL[] =
     DECLARE("SELECT article_id, hour, count FROM views_hourly ORDER BY article_id, hour");
 static const char SQL_VIEW_HOUR_PUT[] =
     "INSERT INTO views_hourly (article_id, hour, count) VALUES ($1, $2, $3)";
 
-static const struct gz_store_column readers_cols[] = {
-    {"article_id", 'i'}, {"kind", 'i'}, {"period", 'i'}, {"hll", 'h'}};
 static const char SQL_READERS_ALL[] =
     DECLARE("SELECT article_id, kind, period, hll FROM readers ORDER BY article_id, "
             "kind, period");
 static const char SQL_READERS_PUT[] =
     "INSERT INTO readers (article_id, kind, period, hll) VALUES ($1, $2, $3, $4)";
 
-static const struct gz_store_column referrer_cols[] = {
-    {"article_id", 'i'}, {"day", 'i'}, {"domain", 't'}, {"count", 'i'}};
 static const char SQL_REFERRER_ALL[] =
     DECLARE("SELECT article_id, day, domain, count FROM referrers_daily "
             "ORDER BY article_id, day, domain COLLATE \"C\"");
 static const char SQL_REFERRER_PUT[] = "INSERT INTO referrers_daily (article_id, day, "
                                        "domain, count) VALUES ($1, $2, $3, $4)";
 
-#define KIND(n, sel, ins, cols)                                                          \
-    {                                                                                    \
-        n, sel, ins, cols, GZ_COUNTOF(cols)                                              \
-    }
+#define KIND(id, sel, ins) [id] = {&gz_store_kinds[id], sel, ins}
 
 /* In the order of an export: what a row refers to comes before it. */
-static const struct kind kinds[] = {
-    KIND("sequence", SQL_SEQUENCE_ALL, SQL_SEQUENCE_PUT, sequence_cols),
-    KIND("setting", SQL_SETTING_ALL, SQL_SETTING_PUT, setting_cols),
-    KIND("user", SQL_USER_ALL, SQL_USER_PUT, user_cols),
-    KIND("tag", SQL_TAG_ALL, SQL_TAG_PUT, tag_cols),
-    KIND("tag_alias", SQL_ALIAS_ALL, SQL_ALIAS_PUT, alias_cols),
-    KIND("media", SQL_MEDIA_ALL, SQL_MEDIA_PUT, media_cols),
-    KIND("article", SQL_ARTICLE_ALL, SQL_ARTICLE_PUT, article_cols),
-    KIND("article_tag", SQL_ARTICLE_TAG_ALL, SQL_ARTICLE_TAG_PUT, article_tag_cols),
-    KIND("revision", SQL_REVISION_ALL, SQL_REVISION_PUT, revision_cols),
-    KIND("translation", SQL_TRANSLATION_ALL, SQL_TRANSLATION_PUT, translation_cols),
-    KIND("redirect", SQL_REDIRECT_ALL, SQL_REDIRECT_PUT, redirect_cols),
-    KIND("import_key", SQL_IMPORT_KEY_ALL, SQL_IMPORT_KEY_PUT, import_key_cols),
-    KIND("views_daily", SQL_VIEW_DAY_ALL, SQL_VIEW_DAY_PUT, view_day_cols),
-    KIND("views_hourly", SQL_VIEW_HOUR_ALL, SQL_VIEW_HOUR_PUT, view_hour_cols),
-    KIND("readers", SQL_READERS_ALL, SQL_READERS_PUT, readers_cols),
-    KIND("referrer", SQL_REFERRER_ALL, SQL_REFERRER_PUT, referrer_cols),
+static const struct kind kinds[GZ_KIND_COUNT] = {
+    KIND(GZ_KIND_SEQUENCE, SQL_SEQUENCE_ALL, SQL_SEQUENCE_PUT),
+    KIND(GZ_KIND_SETTING, SQL_SETTING_ALL, SQL_SETTING_PUT),
+    KIND(GZ_KIND_USER, SQL_USER_ALL, SQL_USER_PUT),
+    KIND(GZ_KIND_TAG, SQL_TAG_ALL, SQL_TAG_PUT),
+    KIND(GZ_KIND_TAG_ALIAS, SQL_ALIAS_ALL, SQL_ALIAS_PUT),
+    KIND(GZ_KIND_MEDIA, SQL_MEDIA_ALL, SQL_MEDIA_PUT),
+    KIND(GZ_KIND_ARTICLE, SQL_ARTICLE_ALL, SQL_ARTICLE_PUT),
+    KIND(GZ_KIND_ARTICLE_TAG, SQL_ARTICLE_TAG_ALL, SQL_ARTICLE_TAG_PUT),
+    KIND(GZ_KIND_REVISION, SQL_REVISION_ALL, SQL_REVISION_PUT),
+    KIND(GZ_KIND_TRANSLATION, SQL_TRANSLATION_ALL, SQL_TRANSLATION_PUT),
+    KIND(GZ_KIND_REDIRECT, SQL_REDIRECT_ALL, SQL_REDIRECT_PUT),
+    KIND(GZ_KIND_IMPORT_KEY, SQL_IMPORT_KEY_ALL, SQL_IMPORT_KEY_PUT),
+    KIND(GZ_KIND_VIEWS_DAILY, SQL_VIEW_DAY_ALL, SQL_VIEW_DAY_PUT),
+    KIND(GZ_KIND_VIEWS_HOURLY, SQL_VIEW_HOUR_ALL, SQL_VIEW_HOUR_PUT),
+    KIND(GZ_KIND_READERS, SQL_READERS_ALL, SQL_READERS_PUT),
+    KIND(GZ_KIND_REFERRER, SQL_REFERRER_ALL, SQL_REFERRER_PUT),
 };
 
 static const struct kind *kind_find(const char *name)
 {
     for (size_t i = 0; i < GZ_COUNTOF(kinds); i++)
-        if (!strcmp(kinds[i].name, name))
+        if (!strcmp(kinds[i].def->name, name))
             return &kinds[i];
     return NULL;
 }
@@ -256,15 +207,15 @@ static int to_base64(const PGresult *r, int row, int col, char **buf, size_t *ca
 static int row_fields(const PGresult *r, int row, const struct kind *k,
                       struct gz_field *f, char **buf, size_t *cap)
 {
-    for (size_t i = 0; i < k->ncols; i++) {
+    for (size_t i = 0; i < k->def->ncols; i++) {
         int col = (int)i;
-        f[i] = (struct gz_field){.name = k->cols[i].name};
+        f[i] = (struct gz_field){.name = k->def->cols[i].name};
         if (PQgetisnull(r, row, col)) {
             f[i].type = GZ_FIELD_NULL;
-        } else if (k->cols[i].type == 'h') {
+        } else if (k->def->cols[i].type == 'h') {
             if (to_base64(r, row, col, buf, cap, &f[i]) != GZ_OK)
                 return GZ_EIO;
-        } else if (k->cols[i].type == 't') {
+        } else if (k->def->cols[i].type == 't') {
             f[i].type = GZ_FIELD_TEXT;
             f[i].text = PQgetvalue(r, row, col);
             f[i].len = (size_t)PQgetlength(r, row, col);
@@ -286,7 +237,7 @@ static int dump_rows(const PGresult *r, const struct kind *k, gz_dump_cb cb, voi
     for (int row = 0; row < PQntuples(r) && rc == GZ_OK; row++) {
         rc = row_fields(r, row, k, f, &buf, &cap);
         if (rc == GZ_OK)
-            rc = cb(ctx, k->name, f, k->ncols);
+            rc = cb(ctx, k->def->name, f, k->def->ncols);
     }
     free(buf);
     return rc;
@@ -382,10 +333,11 @@ static int param_column(struct gz_pg_params *p, const struct kind *k, size_t i,
 {
     struct gz_field v;
     size_t len = 0;
-    int rc = gz_store_load_value(k->name, &k->cols[i], f, n, &v, blob, &len, err, errlen);
+    int rc = gz_store_load_value(k->def->name, &k->def->cols[i], f, n, &v, blob, &len,
+                                 err, errlen);
     if (rc != GZ_OK)
         return rc;
-    if (k->cols[i].type == 'h')
+    if (k->def->cols[i].type == 'h')
         gz_pg_p_bytea(p, *blob, len);
     else if (v.type == GZ_FIELD_NULL)
         gz_pg_p_null(p);
@@ -408,11 +360,11 @@ static int refused(struct pg_store *s, const struct kind *k, const char state[6]
     /* The same words as SQLite's check at the end of a load, so the
      * operator reads one message whatever the database. */
     if (!strcmp(state, "23503")) {
-        snprintf(err, errlen, "a row of %s refers to a missing row (%.*s)", k->name,
+        snprintf(err, errlen, "a row of %s refers to a missing row (%.*s)", k->def->name,
                  (int)strcspn(msg, "\n"), msg);
         return GZ_EINVAL;
     }
-    snprintf(err, errlen, "%s: %.*s", k->name, (int)strcspn(msg, "\n"), msg);
+    snprintf(err, errlen, "%s: %.*s", k->def->name, (int)strcspn(msg, "\n"), msg);
     if (!strncmp(state, "22", 2))
         return GZ_EINVAL;
     return !strncmp(state, "23", 2) ? GZ_EEXIST : GZ_EIO;
@@ -427,12 +379,13 @@ int gz_pg_load_row(struct gz_store *gs, const char *kind, const struct gz_field 
         snprintf(err, errlen, "unknown type \"%s\"", kind);
         return GZ_EINVAL;
     }
-    int rc = gz_store_load_check(k->name, k->cols, k->ncols, f, n, err, errlen);
+    int rc =
+        gz_store_load_check(k->def->name, k->def->cols, k->def->ncols, f, n, err, errlen);
     if (rc != GZ_OK)
         return rc;
     struct gz_pg_params p = {0};
     uint8_t *blob = NULL;
-    for (size_t i = 0; i < k->ncols && rc == GZ_OK; i++)
+    for (size_t i = 0; i < k->def->ncols && rc == GZ_OK; i++)
         rc = param_column(&p, k, i, f, n, &blob, err, errlen);
     if (rc == GZ_OK) {
         char state[6];

@@ -103,6 +103,35 @@ struct gz_store_column {
     char type;
 };
 
+/* The kinds of rows of the whole-site export, in the export's order (what
+ * a row refers to comes before it), each with its columns: defined once
+ * (store_common.c), so every backend writes the same file. */
+enum gz_store_kind_id {
+    GZ_KIND_SEQUENCE,
+    GZ_KIND_SETTING,
+    GZ_KIND_USER,
+    GZ_KIND_TAG,
+    GZ_KIND_TAG_ALIAS,
+    GZ_KIND_MEDIA,
+    GZ_KIND_ARTICLE,
+    GZ_KIND_ARTICLE_TAG,
+    GZ_KIND_REVISION,
+    GZ_KIND_TRANSLATION,
+    GZ_KIND_REDIRECT,
+    GZ_KIND_IMPORT_KEY,
+    GZ_KIND_VIEWS_DAILY,
+    GZ_KIND_VIEWS_HOURLY,
+    GZ_KIND_READERS,
+    GZ_KIND_REFERRER,
+    GZ_KIND_COUNT
+};
+struct gz_store_kind {
+    const char *name; /* the "type" of its JSON lines */
+    const struct gz_store_column *cols;
+    size_t ncols;
+};
+extern const struct gz_store_kind gz_store_kinds[GZ_KIND_COUNT];
+
 /* Every field of a loaded row must be one of the kind's columns: a typo
  * in a hand-edited file is an error (GZ_EINVAL, message in err), not a
  * silently dropped value. */

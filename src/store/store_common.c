@@ -287,3 +287,71 @@ bad:
                                               : "an integer");
     return GZ_EINVAL;
 }
+
+/* ---- the whole-site export's kinds of rows (sqlite_json.c, pg_json.c) ---- */
+
+static const struct gz_store_column sequence_cols[] = {{"name", 't'}, {"seq", 'i'}};
+static const struct gz_store_column setting_cols[] = {{"key", 't'}, {"value", 't'}};
+static const struct gz_store_column user_cols[] = {
+    {"id", 'i'},   {"name", 't'},      {"display_name", 't'}, {"email", 't'},
+    {"role", 't'}, {"pass_hash", 't'}, {"disabled", 'i'},     {"created_at", 'i'},
+};
+static const struct gz_store_column tag_cols[] = {
+    {"id", 'i'}, {"name", 't'}, {"slug", 't'}, {"description", 't'}, {"parent_id", 'n'},
+};
+static const struct gz_store_column alias_cols[] = {
+    {"id", 'i'}, {"tag_id", 'i'}, {"alias", 't'}, {"norm", 't'}, {"slug", 't'},
+};
+static const struct gz_store_column media_cols[] = {
+    {"id", 'i'},    {"sha256", 't'}, {"mime", 't'}, {"ext", 't'},     {"size", 'i'},
+    {"width", 'i'}, {"height", 'i'}, {"name", 't'}, {"user_id", 'i'}, {"created_at", 'i'},
+};
+static const struct gz_store_column article_cols[] = {
+    {"id", 'i'},         {"slug", 't'},        {"title", 't'},        {"summary", 't'},
+    {"body_src", 't'},   {"body_format", 'i'}, {"body_html", 't'},    {"teaser", 't'},
+    {"lang", 't'},       {"status", 'i'},      {"published_at", 'i'}, {"updated_at", 'i'},
+    {"created_at", 'i'}, {"deleted_at", 'i'},  {"author_id", 'n'},    {"image", 't'},
+};
+static const struct gz_store_column article_tag_cols[] = {
+    {"article_id", 'i'}, {"tag_id", 'i'}, {"position", 'i'}};
+static const struct gz_store_column revision_cols[] = {
+    {"id", 'i'},    {"article_id", 'i'}, {"user_id", 'i'},      {"created_at", 'i'},
+    {"title", 't'}, {"slug", 't'},       {"summary", 't'},      {"body_src", 't'},
+    {"lang", 't'},  {"status", 'i'},     {"published_at", 'i'}, {"tags", 't'},
+    {"image", 't'},
+};
+static const struct gz_store_column translation_cols[] = {{"article_id", 'i'},
+                                                          {"group_id", 'i'}};
+static const struct gz_store_column redirect_cols[] = {
+    {"path", 't'}, {"target", 't'}, {"created_at", 'i'}};
+static const struct gz_store_column import_key_cols[] = {
+    {"source", 't'}, {"key", 't'}, {"kind", 't'}, {"local_id", 'i'}};
+static const struct gz_store_column view_day_cols[] = {
+    {"article_id", 'i'}, {"day", 'i'}, {"count", 'i'}};
+static const struct gz_store_column view_hour_cols[] = {
+    {"article_id", 'i'}, {"hour", 'i'}, {"count", 'i'}};
+static const struct gz_store_column readers_cols[] = {
+    {"article_id", 'i'}, {"kind", 'i'}, {"period", 'i'}, {"hll", 'h'}};
+static const struct gz_store_column referrer_cols[] = {
+    {"article_id", 'i'}, {"day", 'i'}, {"domain", 't'}, {"count", 'i'}};
+
+const struct gz_store_kind gz_store_kinds[GZ_KIND_COUNT] = {
+    [GZ_KIND_SEQUENCE] = {"sequence", sequence_cols, GZ_COUNTOF(sequence_cols)},
+    [GZ_KIND_SETTING] = {"setting", setting_cols, GZ_COUNTOF(setting_cols)},
+    [GZ_KIND_USER] = {"user", user_cols, GZ_COUNTOF(user_cols)},
+    [GZ_KIND_TAG] = {"tag", tag_cols, GZ_COUNTOF(tag_cols)},
+    [GZ_KIND_TAG_ALIAS] = {"tag_alias", alias_cols, GZ_COUNTOF(alias_cols)},
+    [GZ_KIND_MEDIA] = {"media", media_cols, GZ_COUNTOF(media_cols)},
+    [GZ_KIND_ARTICLE] = {"article", article_cols, GZ_COUNTOF(article_cols)},
+    [GZ_KIND_ARTICLE_TAG] = {"article_tag", article_tag_cols,
+                             GZ_COUNTOF(article_tag_cols)},
+    [GZ_KIND_REVISION] = {"revision", revision_cols, GZ_COUNTOF(revision_cols)},
+    [GZ_KIND_TRANSLATION] = {"translation", translation_cols,
+                             GZ_COUNTOF(translation_cols)},
+    [GZ_KIND_REDIRECT] = {"redirect", redirect_cols, GZ_COUNTOF(redirect_cols)},
+    [GZ_KIND_IMPORT_KEY] = {"import_key", import_key_cols, GZ_COUNTOF(import_key_cols)},
+    [GZ_KIND_VIEWS_DAILY] = {"views_daily", view_day_cols, GZ_COUNTOF(view_day_cols)},
+    [GZ_KIND_VIEWS_HOURLY] = {"views_hourly", view_hour_cols, GZ_COUNTOF(view_hour_cols)},
+    [GZ_KIND_READERS] = {"readers", readers_cols, GZ_COUNTOF(readers_cols)},
+    [GZ_KIND_REFERRER] = {"referrer", referrer_cols, GZ_COUNTOF(referrer_cols)},
+};
