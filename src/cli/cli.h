@@ -54,7 +54,8 @@ const char *gz_cli_opt(const struct gz_opt *opts, size_t nopts, const char *name
  * and --SECTION-KEY for every setting. */
 #define GZ_CLI_SITE_OPTS                                                                 \
     GZ_OPT("config", 1, "INI file with the site's settings (default: $GAZETTE_CONFIG)"), \
-        GZ_OPT_SETTING("db", "store.db", "database file (default gazette.db)"),          \
+        GZ_OPT_SETTING("db", "store.db",                                                 \
+                       "database file (default gazette.db) or PostgreSQL URL"),          \
         GZ_OPT("set", 1, "SECTION.KEY=VALUE, any setting (repeatable)"),                 \
     {                                                                                    \
         .name = "SECTION-KEY", .has_value = 1, .any_setting = 1,                         \
