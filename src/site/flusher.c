@@ -148,9 +148,13 @@ static void store_away(struct gz_site *site, int64_t now)
     uint64_t waiting = atomic_load(&site->pending_views);
     int64_t limit = gz_site_cfg(site)->outage_seconds;
     if (now - since < limit || !waiting) {
-        gz_warn("views: the store is away; %llu views of %zu articles and hours wait in "
-                "memory",
-                (unsigned long long)waiting, site->npending);
+        /* Once when it goes, then every 30 s: not once a tick. */
+        if (now == since || now - site->away_logged >= 30) {
+            gz_warn("views: the store is away; %llu views of %zu articles and hours wait "
+                    "in memory",
+                    (unsigned long long)waiting, site->npending);
+            site->away_logged = now;
+        }
         return;
     }
     gz_error("views: the store has been away for %lld s (store.outage_seconds is %lld); "

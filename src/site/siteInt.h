@@ -156,6 +156,7 @@ struct gz_site {
         views_dropped; /* dropped: the store away past store.outage_seconds */
     _Atomic uint64_t scheduled_live; /* scheduled articles this server announced */
     int64_t recent_ms; /* several servers: the database clock of the last views_recent */
+    int64_t away_logged; /* when the flusher last said the store is away */
     /* Several servers: a thread waits on its own store handle for the
      * others' changes (wait_change) and kicks the flusher (flusher.c). */
     pthread_t listener;
