@@ -7,7 +7,7 @@
 # Usage: bench/scale.sh [--duration 10s] [--articles 1000] [--burst 100]
 #
 # Steps: optimised build into bench/build; a private PostgreSQL server
-# (tests/pg/server.sh: initdb in a temp dir, loopback, fsync on); a demo
+# (tests/pg/server.sh: initdb in a temp dir, loopback, fsync off); a demo
 # site of --articles articles in it; then
 #  1. one server (--threads 2) under two wrk -t1 -c64 on one article page;
 #  2. two servers (--threads 1 each) on the same database, each under its
@@ -94,7 +94,7 @@ stop_server() { # PID: SIGTERM, which flushes
 # wrk_rps OUT: requests/s and requests of a finished wrk output.
 wrk_field() { awk -v f="$2" '$0 ~ f { print $(f == "requests in" ? 1 : 2) }' "$1" | head -n1; }
 
-printf 'machine: %s CPUs, %s; PostgreSQL %s on loopback (fsync on); wrk -t1 -c64 -d%s\n\n' \
+printf 'machine: %s CPUs, %s; PostgreSQL %s on loopback (fsync off, as tests/pg/server.sh sets it); wrk -t1 -c64 -d%s\n\n' \
     "$(nproc)" "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
     "$(sql 'SHOW server_version' | cut -d' ' -f1)" "$DURATION"
 
