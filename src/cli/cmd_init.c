@@ -5,6 +5,17 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
+/* A SQLite site is its file. A PostgreSQL database exists before gazette:
+ * a site is there when the schema has gazette's tables (version > 0). */
+static int site_exists(const char *db)
+{
+    if (!gz_store_url_is_pg(db))
+        return access(db, F_OK) == 0;
+    int64_t version = 0;
+    char err[512];
+    return gz_store_schema_version(db, &version, err, sizeof err) == GZ_OK && version > 0;
+}
+
 int gz_cmd_init(int argc, char **argv)
 {
     struct gz_opt opts[] = {GZ_CLI_SITE_OPTS};
@@ -19,13 +30,7 @@ int gz_cmd_init(int argc, char **argv)
     rc = GZ_EXIT_FAIL;
     struct gz_store *store;
     char err[512];
-    int64_t version = 0;
-    /* A PostgreSQL database exists before gazette: a site is there when
-     * its schema has gazette's tables. */
-    if (gz_store_url_is_pg(cfg.db)
-            ? gz_store_schema_version(cfg.db, &version, err, sizeof err) == GZ_OK &&
-                  version > 0
-            : access(cfg.db, F_OK) == 0) {
+    if (site_exists(cfg.db)) {
         fprintf(stderr, "gazette: %s already exists; not touching it\n", cfg.db);
         goto out;
     }

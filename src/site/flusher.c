@@ -22,55 +22,6 @@
  * committed late is not missed (reading a row twice sets the same count). */
 #define RECENT_MARGIN_MS 10000
 
-/* Per-tick map article id -> views, so that the same article seen by several
- * threads becomes one row (one upsert per article per day). */
-struct tick_map {
-    int64_t *ids;
-    uint64_t *counts;
-    size_t cap, len;
-};
-
-static void map_grow(struct tick_map *m);
-
-static void map_add(struct tick_map *m, int64_t id, uint64_t n)
-{
-    if ((m->len + 1) * 2 > m->cap)
-        map_grow(m);
-    size_t mask = m->cap - 1;
-    for (size_t i = ((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> 20 & mask;;
-         i = (i + 1) & mask) {
-        if (m->ids[i] == id) {
-            m->counts[i] += n;
-            return;
-        }
-        if (m->ids[i] == 0) {
-            m->ids[i] = id;
-            m->counts[i] = n;
-            m->len++;
-            return;
-        }
-    }
-}
-
-static void map_grow(struct tick_map *m)
-{
-    struct tick_map old = *m;
-    m->cap = old.cap ? old.cap * 2 : 256;
-    m->ids = gz_xcalloc(m->cap, sizeof(*m->ids));
-    m->counts = gz_xcalloc(m->cap, sizeof(*m->counts));
-    m->len = 0;
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.ids[i])
-            map_add(m, old.ids[i], old.counts[i]);
-    free(old.ids);
-    free(old.counts);
-}
-
-static void on_delta(void *ctx, int64_t id, uint64_t delta)
-{
-    map_add(ctx, id, delta);
-}
-
 /* The pending deltas' index: (article, hour) -> position + 1 in pending. */
 static size_t pending_slot(const struct gz_site *site, int64_t id, int64_t hour)
 {
@@ -190,21 +141,28 @@ static void read_other_servers(struct gz_site *site, int64_t hour)
         site->recent_ms = db_now;
 }
 
+/* One thread's views of one article since the last tick: to the totals
+ * and windows, and to what the store is sent (merged per article and
+ * hour, so each article is one row however many threads saw it). */
+struct collect {
+    struct gz_site *site;
+    int64_t hour;
+};
+
+static void on_delta(void *ctx, int64_t id, uint64_t delta)
+{
+    struct collect *c = ctx;
+    gz_stat_add(&c->site->flush_stats.views_flushed, delta);
+    gz_views_add(c->site->views, id, c->hour, delta);
+    add_pending(c->site, id, c->hour, (int64_t)delta);
+}
+
 static void collect_views(struct gz_site *site, int64_t now)
 {
     int64_t hour = now / 3600;
-    struct tick_map m = {0};
+    struct collect c = {site, hour};
     for (size_t i = 0; i < site->nthreads; i++)
-        gz_counters_collect(site->threads[i].counters, site->snapshots[i], on_delta, &m);
-    for (size_t i = 0; i < m.cap; i++) {
-        if (!m.ids[i])
-            continue;
-        gz_stat_add(&site->flush_stats.views_flushed, m.counts[i]);
-        gz_views_add(site->views, m.ids[i], hour, m.counts[i]);
-        add_pending(site, m.ids[i], hour, (int64_t)m.counts[i]);
-    }
-    free(m.ids);
-    free(m.counts);
+        gz_counters_collect(site->threads[i].counters, site->snapshots[i], on_delta, &c);
     if (site->npending) {
         struct gz_store *st = site->flush_store;
         int64_t prune = hour - GZ_VIEWS_RING_HOURS - 1;

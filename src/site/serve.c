@@ -33,7 +33,7 @@ void gz_site_store_failed(struct gz_request *r)
 /* The store did not answer a render: the page the cache still holds, stale
  * (its blocks or content older than the site's), is better than an error
  * while the database is away (docs/postgresql.md); without one, 503. */
-static struct gz_page *store_away(struct gz_request *r, struct gz_page *stale)
+static struct gz_page *serve_stale(struct gz_request *r, struct gz_page *stale)
 {
     if (stale)
         return stale;
@@ -67,7 +67,7 @@ int gz_site_serve_cached(struct gz_site *site, struct gz_request *r, gz_render_f
                 if (gz_qsbr_pending(site->qsbr) >= GZ_RECLAIM_PENDING)
                     gz_flusher_reclaim_soon(site);
             } else if (r->store_failed) {
-                page = store_away(r, stale); /* borrowed from the cache, like a hit */
+                page = serve_stale(r, stale); /* borrowed from the cache, like a hit */
             }
         }
         pthread_mutex_unlock(lock);

@@ -23,6 +23,11 @@
 /* Parameters of one statement. */
 #define GZ_PG_MAX_PARAMS 24
 
+/* Published: status 1 (GZ_STATUS_PUBLISHED), a publication time that has
+ * come ($1 is now) and not in the trash; _A on the table aliased "a". */
+#define GZ_PG_PUBLISHED "status = 1 AND published_at <= $1::bigint AND deleted_at = 0"
+#define GZ_PG_PUBLISHED_A "a.status = 1 AND a.published_at <= $1 AND a.deleted_at = 0"
+
 struct pg_store {
     struct gz_store base; /* first: a struct gz_store * points here */
     PGconn *conn;

@@ -24,18 +24,6 @@
  * writer between the look and the write. */
 #define SLUG_RACES 8
 
-#define ARTICLE_COLUMNS                                                                  \
-    "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
-    "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
-    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "         \
-    "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
-
-#define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
-
-/* Published: status 1 and a publication time that has come; $1 is now. */
-#define PUBLISHED "status = 1 AND published_at <= $1::bigint AND deleted_at = 0"
-#define NEWEST_FIRST " ORDER BY published_at DESC, id DESC"
-
 static const char SQL_SLUG_OWNER[] = "SELECT id FROM articles WHERE slug = $1";
 static const char SQL_TAG_SLUG_OWNER[] = "SELECT id FROM tags WHERE slug = $1";
 static const char SQL_ARTICLE_INSERT[] =
@@ -49,8 +37,8 @@ static const char SQL_ARTICLE_UPDATE[] =
     "body_html = $5, teaser = $6, lang = $7, status = $8, published_at = $9, "
     "updated_at = $10, author_id = $11, change_seq = $12, image = $13, "
     "body_format = $14 WHERE id = $15 RETURNING id";
-static const char SQL_ARTICLE_GET[] = ARTICLE_COLUMNS "WHERE a.id = $1";
-static const char SQL_ARTICLE_GET_BY_SLUG[] = ARTICLE_COLUMNS "WHERE a.slug = $1";
+static const char SQL_ARTICLE_GET[] = GZ_SQL_ARTICLE_COLUMNS "WHERE a.id = $1";
+static const char SQL_ARTICLE_GET_BY_SLUG[] = GZ_SQL_ARTICLE_COLUMNS "WHERE a.slug = $1";
 static const char SQL_ARTICLE_TAGS[] =
     "SELECT t.name, t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id "
     "WHERE at.article_id = $1 ORDER BY at.position";
@@ -483,10 +471,10 @@ int gz_pg_article_teasers(struct gz_store *gs, const int64_t *ids, size_t n, int
     return rc;
 }
 
-static const char SQL_LATEST[] =
-    TEASER_COLUMNS "WHERE " PUBLISHED NEWEST_FIRST " LIMIT $2 OFFSET $3";
+static const char SQL_LATEST[] = GZ_SQL_TEASER_COLUMNS
+    "WHERE " GZ_PG_PUBLISHED GZ_SQL_NEWEST_FIRST " LIMIT $2 OFFSET $3";
 static const char SQL_COUNT_PUBLISHED[] =
-    "SELECT count(*) FROM articles WHERE " PUBLISHED;
+    "SELECT count(*) FROM articles WHERE " GZ_PG_PUBLISHED;
 
 int gz_pg_article_latest(struct gz_store *gs, int64_t now, size_t offset, size_t limit,
                          struct gz_teaser_list *out)

@@ -10,12 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Published: status 1, a publication time that has come ($1 is now), not
- * in the trash. */
-#define PUBLISHED "status = 1 AND published_at <= $1 AND deleted_at = 0"
-#define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
-#define ORDER " ORDER BY published_at DESC, id DESC"
-
 /* ---- archives and languages ---- */
 
 /* Months in UTC: AT TIME ZONE 'UTC' makes the timestamp's fields UTC's,
@@ -24,9 +18,9 @@ static const char SQL_MONTHS[] =
     "SELECT y, m, count(*) FROM (SELECT "
     "extract(year FROM to_timestamp(published_at) AT TIME ZONE 'UTC')::integer AS y, "
     "extract(month FROM to_timestamp(published_at) AT TIME ZONE 'UTC')::integer AS m "
-    "FROM articles WHERE " PUBLISHED ") p GROUP BY y, m ORDER BY y DESC, m DESC";
+    "FROM articles WHERE " GZ_PG_PUBLISHED ") p GROUP BY y, m ORDER BY y DESC, m DESC";
 static const char SQL_LANGS[] =
-    "SELECT lower(lang) AS l, count(*) AS n FROM articles WHERE " PUBLISHED
+    "SELECT lower(lang) AS l, count(*) AS n FROM articles WHERE " GZ_PG_PUBLISHED
     " AND lang <> '' GROUP BY l ORDER BY n DESC, l";
 
 /* Runs sql with now as its only parameter. */
@@ -76,20 +70,21 @@ int gz_pg_lang_counts(struct gz_store *gs, int64_t now, struct gz_lang_list *out
 /* A list page: $2 is its key (an author, a language), or $2 and $3 a range
  * (a month); the page's LIMIT and OFFSET come after them. The total is
  * read in the same snapshot. */
-static const char SQL_AUTHOR_PAGE[] =
-    TEASER_COLUMNS "WHERE author_id = $2 AND " PUBLISHED ORDER " LIMIT $3 OFFSET $4";
+static const char SQL_AUTHOR_PAGE[] = GZ_SQL_TEASER_COLUMNS
+    "WHERE author_id = $2 AND " GZ_PG_PUBLISHED GZ_SQL_NEWEST_FIRST " LIMIT $3 OFFSET $4";
 static const char SQL_AUTHOR_TOTAL[] =
-    "SELECT count(*) FROM articles WHERE author_id = $2 AND " PUBLISHED;
-static const char SQL_MONTH_PAGE[] =
-    TEASER_COLUMNS "WHERE published_at >= $2 AND published_at < $3 AND " PUBLISHED ORDER
-                   " LIMIT $4 OFFSET $5";
+    "SELECT count(*) FROM articles WHERE author_id = $2 AND " GZ_PG_PUBLISHED;
+static const char SQL_MONTH_PAGE[] = GZ_SQL_TEASER_COLUMNS
+    "WHERE published_at >= $2 AND published_at < $3 AND " GZ_PG_PUBLISHED
+        GZ_SQL_NEWEST_FIRST " LIMIT $4 OFFSET $5";
 static const char SQL_MONTH_TOTAL[] =
     "SELECT count(*) FROM articles WHERE "
-    "published_at >= $2 AND published_at < $3 AND " PUBLISHED;
-static const char SQL_LANG_PAGE[] = TEASER_COLUMNS
-    "WHERE lower(lang) = lower($2) AND " PUBLISHED ORDER " LIMIT $3 OFFSET $4";
+    "published_at >= $2 AND published_at < $3 AND " GZ_PG_PUBLISHED;
+static const char SQL_LANG_PAGE[] = GZ_SQL_TEASER_COLUMNS
+    "WHERE lower(lang) = lower($2) AND " GZ_PG_PUBLISHED GZ_SQL_NEWEST_FIRST
+    " LIMIT $3 OFFSET $4";
 static const char SQL_LANG_TOTAL[] =
-    "SELECT count(*) FROM articles WHERE lower(lang) = lower($2) AND " PUBLISHED;
+    "SELECT count(*) FROM articles WHERE lower(lang) = lower($2) AND " GZ_PG_PUBLISHED;
 
 /* Which list: its statements and the values of their parameters after now
  * (integers a and, when the list is a range, b; or text). */

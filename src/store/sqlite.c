@@ -28,26 +28,6 @@
 #include "store/sqliteInt.h"
 #include "store/storeInt.h"
 
-#define ARTICLE_COLUMNS                                                                  \
-    "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
-    "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
-    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "         \
-    "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
-
-#define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
-
-/* Published means status 1 (GZ_STATUS_PUBLISHED) and a publication time
- * that has come; ?1 is now. */
-#define PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
-/* Pages of a list: the ids of the page are found in an index that holds
- * the filter and the order (OFFSET steps over index entries only), then
- * only those rows are read. Stepping OFFSET over the rows themselves read
- * every skipped article (its dates sit after its body): /page/999 of a
- * 10,000-article site took 30 ms instead of 3. */
-#define NEWEST_FIRST " ORDER BY published_at DESC, id DESC"
-/* The same, after "a." in a join. */
-#define PUBLISHED_A "status = 1 AND a.published_at <= ?1 AND a.deleted_at = 0"
-
 /* The SQL of every statement, by enum stmt_id (sqliteInt.h): the one place
  * it is written. prepare_all prepares them all when a handle opens. */
 static const char *const stmt_sql[ST_COUNT] = {
@@ -74,8 +54,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "body_html = ?6, teaser = ?7, lang = ?8, status = ?9, published_at = ?10, "
         "updated_at = ?11, author_id = ?12, change_seq = ?13, image = ?14, "
         "body_format = ?16 WHERE id = ?1", /* ?15 (created_at) is the insert's */
-    [ST_ARTICLE_GET] = ARTICLE_COLUMNS "WHERE a.id = ?1",
-    [ST_ARTICLE_GET_BY_SLUG] = ARTICLE_COLUMNS "WHERE a.slug = ?1",
+    [ST_ARTICLE_GET] = GZ_SQL_ARTICLE_COLUMNS "WHERE a.id = ?1",
+    [ST_ARTICLE_GET_BY_SLUG] = GZ_SQL_ARTICLE_COLUMNS "WHERE a.slug = ?1",
     [ST_ARTICLE_TAGS] =
         "SELECT t.name, t.slug FROM article_tags at JOIN tags t ON t.id = at.tag_id "
         "WHERE at.article_id = ?1 ORDER BY at.position",
@@ -89,7 +69,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_TAGS_TOP] =
         "SELECT t.id, t.name, t.slug, count(*) AS n FROM article_tags at "
         "JOIN articles a ON a.id = at.article_id JOIN tags t ON t.id = at.tag_id "
-        "WHERE a." PUBLISHED_A " GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?2",
+        "WHERE " GZ_SQLITE_PUBLISHED_A " GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?2",
     [ST_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
     [ST_CHANGES] = "SELECT id FROM articles WHERE change_seq > ?1 ORDER BY change_seq",
     [ST_MAX_ID] = "SELECT coalesce(max(id), 0) FROM articles",

@@ -13,6 +13,11 @@
 
 #include "store/store.h"
 
+/* Published: status 1 (GZ_STATUS_PUBLISHED), a publication time that has
+ * come (?1 is now) and not in the trash; _A after "a." in a join. */
+#define GZ_SQLITE_PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
+#define GZ_SQLITE_PUBLISHED_A "a.status = 1 AND a.published_at <= ?1 AND a.deleted_at = 0"
+
 /* The prepared statements of a handle, by name; their SQL is stmt_sql in
  * sqlite.c. */
 enum stmt_id {

@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The published-article test, on the table aliased "a". */
-#define LIVE "a.status = 1 AND a.published_at <= ?1 AND a.deleted_at = 0"
-
 /* The byline is the author's display name, else the login name. */
 #define FEED_COLUMNS                                                                     \
     "SELECT a.id, a.slug, a.title, a.summary, a.body_html, a.teaser, a.lang, "           \
@@ -21,12 +18,12 @@
 
 #define FEED_ORDER " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2"
 
-static const char SQL_FEED_ALL[] = FEED_COLUMNS "WHERE " LIVE FEED_ORDER;
-static const char SQL_FEED_TAG[] = FEED_COLUMNS
-    "JOIN article_tags at ON at.article_id = a.id WHERE at.tag_id = ?3 AND " LIVE
-        FEED_ORDER;
+static const char SQL_FEED_ALL[] = FEED_COLUMNS "WHERE " GZ_SQLITE_PUBLISHED_A FEED_ORDER;
+static const char SQL_FEED_TAG[] =
+    FEED_COLUMNS "JOIN article_tags at ON at.article_id = a.id WHERE at.tag_id = ?3 "
+                 "AND " GZ_SQLITE_PUBLISHED_A FEED_ORDER;
 static const char SQL_FEED_LANG[] =
-    FEED_COLUMNS "WHERE a.lang = ?3 COLLATE NOCASE AND " LIVE FEED_ORDER;
+    FEED_COLUMNS "WHERE a.lang = ?3 COLLATE NOCASE AND " GZ_SQLITE_PUBLISHED_A FEED_ORDER;
 
 /* Columns of a struct gz_sitemap_url, in order. */
 #define URL_COLUMNS                                                                      \
@@ -36,7 +33,7 @@ static const char SQL_FEED_LANG[] =
 /* One row per file that has URLs; (id - 1) / chunk is the file's index. */
 static const char SQL_CHUNKS[] =
     "SELECT (a.id - 1) / ?2 + 1 AS n, count(*), max(max(a.updated_at, a.published_at)) "
-    "FROM articles a WHERE " LIVE " GROUP BY n ORDER BY n";
+    "FROM articles a WHERE " GZ_SQLITE_PUBLISHED_A " GROUP BY n ORDER BY n";
 /* A range of the primary key: keyset, never OFFSET. The unary + keeps
  * SQLite off the status index, which would read every published article
  * to find the few in the range. */
@@ -46,10 +43,10 @@ static const char SQL_CHUNK_URLS[] =
 static const char SQL_TAG_URLS[] =
     "SELECT t.id, t.slug, t.name, '', 0, max(max(a.updated_at, a.published_at)) "
     "FROM tags t JOIN article_tags at ON at.tag_id = t.id "
-    "JOIN articles a ON a.id = at.article_id WHERE " LIVE
+    "JOIN articles a ON a.id = at.article_id WHERE " GZ_SQLITE_PUBLISHED_A
     " GROUP BY t.id ORDER BY t.slug LIMIT ?2";
 static const char SQL_NEWS_URLS[] =
-    URL_COLUMNS "WHERE a.published_at > ?2 AND " LIVE
+    URL_COLUMNS "WHERE a.published_at > ?2 AND " GZ_SQLITE_PUBLISHED_A
                 " ORDER BY a.published_at DESC, a.id DESC LIMIT ?3";
 
 /* The statement for sql, or GZ_EIO (gz_sqlite_stmt logged why). */

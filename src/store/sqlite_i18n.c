@@ -10,25 +10,21 @@
 
 #include "core/log.h"
 
-/* Published: status 1, a publication time that has come (?1 is now), not
- * in the trash. */
-#define PUBLISHED "status = 1 AND published_at <= ?1 AND deleted_at = 0"
-#define TEASER_COLUMNS "SELECT id, slug, title, teaser, lang, published_at FROM articles "
-#define ORDER " ORDER BY published_at DESC, id DESC"
 /* The page's ids from an index holding the filter and the order, then only
  * their rows (as ST_LATEST in sqlite.c does). */
 #define PAGE_OF(where)                                                                   \
-    TEASER_COLUMNS "WHERE id IN (SELECT id FROM articles WHERE " where ORDER             \
-                   " LIMIT ?5 OFFSET ?6)" ORDER
+    GZ_SQL_TEASER_COLUMNS                                                                \
+        "WHERE id IN (SELECT id FROM articles WHERE " where GZ_SQL_NEWEST_FIRST          \
+        " LIMIT ?5 OFFSET ?6)" GZ_SQL_NEWEST_FIRST
 
 /* ---- archives and languages ---- */
 
 static const char SQL_MONTHS[] =
     "SELECT CAST(strftime('%Y', published_at, 'unixepoch') AS INTEGER) AS y, "
     "CAST(strftime('%m', published_at, 'unixepoch') AS INTEGER) AS m, count(*) "
-    "FROM articles WHERE " PUBLISHED " GROUP BY y, m ORDER BY y DESC, m DESC";
+    "FROM articles WHERE " GZ_SQLITE_PUBLISHED " GROUP BY y, m ORDER BY y DESC, m DESC";
 static const char SQL_LANGS[] =
-    "SELECT lower(lang) AS l, count(*) AS n FROM articles WHERE " PUBLISHED
+    "SELECT lower(lang) AS l, count(*) AS n FROM articles WHERE " GZ_SQLITE_PUBLISHED
     " AND lang <> '' GROUP BY l ORDER BY n DESC, l";
 
 int gz_sqlite_archive_months(struct gz_store *gs, int64_t now, struct gz_month_list *out)

@@ -46,6 +46,21 @@ int gz_store_migration_in_order(const char *name, int version, char *err, size_t
  * version `have` is above the `known` migrations. */
 int gz_store_migration_not_newer(int64_t have, size_t known, char *err, size_t errlen);
 
+/* SQL both backends write the same way. An article's columns as the
+ * article reads fill them, and a teaser's (id, slug, title, teaser, lang,
+ * published_at); lists are newest first. Pages of a list find their ids in
+ * an index that holds the filter and this order, so OFFSET steps over
+ * index entries, not over rows whose dates sit after their bodies (on
+ * SQLite /page/999 of a 10,000-article site took 30 ms instead of 3). */
+#define GZ_SQL_ARTICLE_COLUMNS                                                           \
+    "SELECT a.id, a.slug, a.title, a.summary, a.body_src, a.body_html, a.teaser, "       \
+    "a.lang, a.status, a.published_at, a.updated_at, coalesce(a.author_id, 0), "         \
+    "coalesce(au.name, ''), a.image, a.deleted_at, a.created_at, a.body_format "         \
+    "FROM articles a LEFT JOIN authors au ON au.id = a.author_id "
+#define GZ_SQL_TEASER_COLUMNS                                                            \
+    "SELECT id, slug, title, teaser, lang, published_at FROM articles "
+#define GZ_SQL_NEWEST_FIRST " ORDER BY published_at DESC, id DESC"
+
 /* ---- what every backend's operations share (store_common.c): checks,
  * limits and derived values that must not differ between backends ---- */
 

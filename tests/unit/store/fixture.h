@@ -123,6 +123,23 @@ static inline int teardown(void **state)
     return 0;
 }
 
+/* A published article titled by its slug, with a one-word body, in
+ * language lang: what most store tests save. Free it with
+ * gz_article_clear. */
+static inline struct gz_article fixture_article(const char *slug, const char *lang)
+{
+    struct gz_article a = {0};
+    a.slug = gz_xstrdup(slug);
+    a.title = gz_xstrdup(slug);
+    a.summary = gz_xstrdup("");
+    a.body_src = gz_xstrdup("body");
+    a.body_html = gz_xstrdup("<p>body</p>");
+    a.teaser = gz_xstrdup("teaser");
+    a.lang = gz_xstrdup(lang);
+    a.status = GZ_STATUS_PUBLISHED;
+    return a;
+}
+
 /* Runs a one-number query on its own connection, as an outsider would. The
  * SQL must read the same on both backends. */
 static inline int64_t sql_i64(const char *path, const char *sql)

@@ -25,14 +25,7 @@ static int64_t save(struct gz_store *s, const char *slug, const char *lang,
                     enum gz_status status, int64_t published_at, int64_t updated_at,
                     const char *tag1, const char *tag2)
 {
-    struct gz_article a = {0};
-    a.slug = gz_xstrdup(slug);
-    a.title = gz_xstrdup(slug);
-    a.summary = gz_xstrdup("");
-    a.body_src = gz_xstrdup("body");
-    a.body_html = gz_xstrdup("<p>body</p>");
-    a.teaser = gz_xstrdup("teaser");
-    a.lang = gz_xstrdup(lang);
+    struct gz_article a = fixture_article(slug, lang);
     a.status = status;
     a.published_at = published_at;
     a.updated_at = updated_at;

@@ -26,15 +26,7 @@
 static int64_t add(struct gz_store *s, const char *slug, const char *lang, int64_t when)
 {
     static char *tag = "news";
-    struct gz_article a = {0};
-    a.slug = gz_xstrdup(slug);
-    a.title = gz_xstrdup(slug);
-    a.summary = gz_xstrdup("");
-    a.body_src = gz_xstrdup("body");
-    a.body_html = gz_xstrdup("<p>body</p>");
-    a.teaser = gz_xstrdup("teaser");
-    a.lang = gz_xstrdup(lang);
-    a.status = GZ_STATUS_PUBLISHED;
+    struct gz_article a = fixture_article(slug, lang);
     a.published_at = when;
     a.tags = gz_xcalloc(1, sizeof *a.tags);
     a.tags[0] = gz_xstrdup(tag);

@@ -22,15 +22,7 @@
 static int64_t add(struct gz_store *s, const char *slug, int64_t published_at,
                    int64_t updated_at)
 {
-    struct gz_article a = {0};
-    a.slug = gz_xstrdup(slug);
-    a.title = gz_xstrdup(slug);
-    a.summary = gz_xstrdup("");
-    a.body_src = gz_xstrdup("body");
-    a.body_html = gz_xstrdup("<p>body</p>");
-    a.teaser = gz_xstrdup("teaser");
-    a.lang = gz_xstrdup("en");
-    a.status = GZ_STATUS_PUBLISHED;
+    struct gz_article a = fixture_article(slug, "en");
     a.published_at = published_at;
     a.updated_at = updated_at;
     assert_int_equal(s->ops->article_save(s, &a), GZ_OK);
