@@ -208,11 +208,14 @@ static void check_idle(struct pg_store *s)
     struct pollfd pfd = {.fd = PQsocket(s->conn), .events = POLLIN};
     if (pfd.fd < 0 || poll(&pfd, 1, 0) <= 0)
         return;
-    if (!PQconsumeInput(s->conn) || PQstatus(s->conn) != CONNECTION_OK) {
-        PQfinish(s->conn);
-        s->conn = NULL;
-        s->retry_at_ms = 0; /* the first try is at once */
-    }
+    /* Its FATAL message may come before the end of the stream that makes
+     * libpq call the connection bad: anything at all on a connection that
+     * does not listen is the server leaving. Read it (it is logged by
+     * on_notice) and start again. */
+    PQconsumeInput(s->conn);
+    PQfinish(s->conn);
+    s->conn = NULL;
+    s->retry_at_ms = 0; /* the first try is at once */
 }
 
 /* Outside a transaction, a broken connection is made again (with

@@ -223,6 +223,20 @@ def test_connections_killed_come_back():
     site.wait_views({art.id: 3})
 
 
+def test_a_dead_connection_is_replaced_before_its_next_query():
+    # The store notices a connection the server closed (pg.c, check_idle)
+    # before it sends a query on it: the first query after the restart of
+    # a backend succeeds instead of failing once.
+    site = PgSite("scale-idle")
+    a = site.serve(flush_ms=60000, threads=1)
+    check_eq(a.get("/readyz").status, 200, "ready")
+    harness.psql(site.base, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                 "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    time.sleep(0.3)  # the server's goodbye reaches the idle connections
+    for i in range(3):
+        check_eq(a.get("/readyz").status, 200, "/readyz %d right after the kill" % i)
+
+
 def test_outage_serves_cached_pages_and_keeps_views():
     site = PgSite("scale-outage")
     art = site.new("Cached", "body", publish=True)
@@ -278,6 +292,9 @@ def test_move_a_sqlite_site_to_postgresql():
     src, fa, en, gone = test_json_export.build_site()
     path, first = test_json_export.export(src, "--with-secrets")
     dst = PgSite("scale-move")
+    # The schema holds a site now: a second init leaves it alone.
+    rc, _, err = test_json_export.run(dst, "init")
+    check(rc == 1 and "already exists" in err, "a second init: %d %r" % (rc, err))
     rc, out, err = test_json_export.run(dst, "import", "json", path)
     check_eq(rc, 0, "import json into PostgreSQL: %s" % err)
     _, again = test_json_export.export(dst, "--with-secrets")
